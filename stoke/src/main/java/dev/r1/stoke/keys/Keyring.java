@@ -39,15 +39,20 @@ public final class Keyring {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.list(path)) {
                     for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList()) {
-                        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+                        String pem = readPem(file);
                         if (pem.contains("BEGIN PUBLIC KEY")) add(map, file, pem);
                     }
                 }
             } else {
-                add(map, path, Files.readString(path, StandardCharsets.US_ASCII));
+                add(map, path, readPem(path));
             }
         }
         return new Keyring(map);
+    }
+
+    /** Latin-1 never fails to decode, so a file that is not PEM is reported as such rather than as bad text. */
+    private static String readPem(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     }
 
     private static void add(Map<String, VerifyingKey> map, Path file, String pem) {

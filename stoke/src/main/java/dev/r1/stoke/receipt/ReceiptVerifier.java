@@ -83,14 +83,16 @@ public final class ReceiptVerifier {
 
         List<Event> events = new ArrayList<>(eventsNode.size());
         for (JsonNode node : eventsNode) events.add(EventCodec.readShape(node));
-        for (int i = 0; i < events.size(); i++) EventCodec.checkId(eventsNode.get(i), events.get(i));
 
         String kid = kidNode.textValue();
         String signature = signatureNode.textValue();
         List<byte[]> canonical = new ArrayList<>(events.size());
         for (JsonNode node : eventsNode) canonical.add(Jcs.canonicalize(node));
         byte[] digest = Sha256.digest(ReceiptLayout.unsigned(canonical, kid));
+        // From here on the receipt can be shown, even if a later rule rejects it.
         if (!events.isEmpty()) read[0] = new Receipt(events, signature, kid, Sha256.toHex(digest));
+
+        for (int i = 0; i < events.size(); i++) EventCodec.checkId(eventsNode.get(i), events.get(i));
 
         TaskGraph graph = TaskGraph.of(events);
         List<Event> order = graph.canonicalOrder();
