@@ -3,12 +3,10 @@ package dev.r1.stoke;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** SHA-256 as STOKE writes it: 64 lowercase hex digits. */
 public final class Sha256 {
     private static final HexFormat HEX = HexFormat.of();
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     private Sha256() {}
 
@@ -24,8 +22,14 @@ public final class Sha256 {
         return HEX.formatHex(digest);
     }
 
+    /** Exactly 64 lowercase hex digits: what {@code [0-9a-f]{64}} matches, without a regex per call. */
     public static boolean isHex(String s) {
-        return s != null && HEX64.matcher(s).matches();
+        if (s == null || s.length() != 64) return false;
+        for (int i = 0; i < 64; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        }
+        return true;
     }
 
     public static MessageDigest newDigest() {

@@ -31,7 +31,7 @@ public final class EventCodec {
             List<String> causedBy, ObjectNode x, Payload payload) {
         List<String> causes = causedBy.stream().distinct().sorted().toList();
         Event draft = new Event("0".repeat(64), task, phase, tMillis, label, detail, tier, causes, x, payload);
-        String id = idOf(toJson(draft, false));
+        String id = Sha256.hex(canonicalWithoutId(draft));
         Event event = new Event(id, task, phase, tMillis, label, detail, tier, causes, x, payload);
         return decode(toJson(event, true));
     }
@@ -67,8 +67,22 @@ public final class EventCodec {
         return Sha256.hex(Jcs.canonicalizeWithout(eventJson, "id"));
     }
 
+    /**
+     * The JCS bytes of an event, written straight from the typed record: the same bytes as
+     * {@code Jcs.canonicalize(toJson(event, true))} without building and sorting a Jackson tree.
+     */
     public static byte[] canonical(Event event) {
-        return Jcs.canonicalize(toJson(event, true));
+        return CanonicalWriter.write(event, true);
+    }
+
+    /** Appends the JCS bytes of an event, those of {@link #canonical}, to {@code out}. */
+    public static void writeCanonical(Event event, Jcs.Sink out) {
+        CanonicalWriter.write(event, true, out);
+    }
+
+    /** The JCS bytes of an event without its {@code id}: what the id is the hash of. */
+    public static byte[] canonicalWithoutId(Event event) {
+        return CanonicalWriter.write(event, false);
     }
 
     public static ObjectNode toJson(Event e, boolean withId) {
@@ -273,9 +287,13 @@ public final class EventCodec {
         Long optionalInteger(String name) {
             JsonNode v = get(name, false);
             if (v == null) return null;
-            if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
-                fail(name + " must be an integer");
-            }
+            // within ±2^53, where a long and a double agree, so that the value is written back as it was read
+            double d = v.doubleValue();
+            boolean integer = v.isIntegralNumber()
+                    ? v.canConvertToLong() && v.longValue() <= StrictJson.MAX_SAFE_INTEGER
+                            && v.longValue() >= -StrictJson.MAX_SAFE_INTEGER
+                    : v.isNumber() && d == Math.rint(d) && Math.abs(d) <= StrictJson.MAX_SAFE_INTEGER;
+            if (!integer) fail(name + " must be an integer within ±2^53");
             return v.longValue();
         }
 

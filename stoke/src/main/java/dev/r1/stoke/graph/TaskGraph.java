@@ -16,9 +16,9 @@ import dev.r1.stoke.event.Stage;
 import dev.r1.stoke.event.Transition;
 import dev.r1.stoke.event.Verdict;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -29,31 +29,52 @@ import java.util.Set;
  * throws a {@link StokeViolation} naming the rule and the first offending event.
  */
 public final class TaskGraph {
-    private final Map<String, Event> byId;
+    /*
+     * Events are numbered by their position in the list given, and every cause is resolved to
+     * that number once, in of(); the rules then work on int arrays instead of maps keyed by
+     * 64-character ids, which for large receipts were mostly cache misses.
+     */
+    private final Event[] events;
+    private final Map<String, Integer> index;
+    /** causes[i]: the positions of events[i].causedBy(), in the same order. */
+    private final int[][] causes;
     private final String task;
 
-    private TaskGraph(Map<String, Event> byId, String task) {
-        this.byId = byId;
+    private TaskGraph(Event[] events, Map<String, Integer> index, int[][] causes, String task) {
+        this.events = events;
+        this.index = index;
+        this.causes = causes;
         this.task = task;
     }
 
     /** Indexes the events, refusing duplicates, events of other tasks and causes that are not here. */
     public static TaskGraph of(List<Event> events) {
         if (events.isEmpty()) throw new StokeViolation(ROOT, "no events");
-        Map<String, Event> byId = new LinkedHashMap<>(events.size() * 2);
-        for (Event e : events) {
-            if (byId.putIfAbsent(e.id(), e) != null) throw new StokeViolation(DUPLICATE, e.id(), "duplicate event");
+        int n = events.size();
+        Event[] array = new Event[n];
+        Map<String, Integer> index = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            if (index.putIfAbsent(e.id(), i) != null) throw new StokeViolation(DUPLICATE, e.id(), "duplicate event");
+            array[i] = e;
         }
-        String task = events.get(0).task();
-        for (Event e : events) {
+        String task = array[0].task();
+        int[][] causes = new int[n][];
+        for (int i = 0; i < n; i++) {
+            Event e = array[i];
             if (!e.task().equals(task)) {
                 throw new StokeViolation(OPEN_GRAPH, e.id(), "event of task " + e.task() + " among events of task " + task);
             }
-            for (String cause : e.causedBy()) {
-                if (!byId.containsKey(cause)) throw new StokeViolation(OPEN_GRAPH, e.id(), "caused_by unknown " + cause);
+            List<String> causedBy = e.causedBy();
+            int[] c = new int[causedBy.size()];
+            for (int k = 0; k < c.length; k++) {
+                Integer cause = index.get(causedBy.get(k));
+                if (cause == null) throw new StokeViolation(OPEN_GRAPH, e.id(), "caused_by unknown " + causedBy.get(k));
+                c[k] = cause;
             }
+            causes[i] = c;
         }
-        return new TaskGraph(byId, task);
+        return new TaskGraph(array, index, causes, task);
     }
 
     /** Every rule but canonical order, in the order a verifier reports them; returns the canonical order. */
@@ -81,30 +102,42 @@ public final class TaskGraph {
     }
 
     public int size() {
-        return byId.size();
+        return events.length;
     }
 
     /** Kahn's sort taking the smallest ready id each time; a leftover means a cycle. */
     public List<Event> canonicalOrder() {
-        Map<String, Integer> pending = new HashMap<>(byId.size() * 2);
-        Map<String, List<String>> effects = new HashMap<>(byId.size() * 2);
-        PriorityQueue<String> ready = new PriorityQueue<>();
-        for (Event e : byId.values()) {
-            pending.put(e.id(), e.causedBy().size());
-            if (e.causedBy().isEmpty()) ready.add(e.id());
-            for (String cause : e.causedBy()) effects.computeIfAbsent(cause, k -> new ArrayList<>(2)).add(e.id());
+        int n = events.length;
+        // effects of each event, as one array sliced by first[i] .. first[i + 1]
+        int[] pending = new int[n];
+        int[] first = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            pending[i] = causes[i].length;
+            for (int cause : causes[i]) first[cause + 1]++;
         }
-        List<Event> order = new ArrayList<>(byId.size());
+        for (int i = 0; i < n; i++) first[i + 1] += first[i];
+        int[] effects = new int[first[n]];
+        int[] next = Arrays.copyOf(first, n);
+        for (int i = 0; i < n; i++) {
+            for (int cause : causes[i]) effects[next[cause]++] = i;
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>((a, b) -> events[a].id().compareTo(events[b].id()));
+        for (int i = 0; i < n; i++) {
+            if (pending[i] == 0) ready.add(i);
+        }
+        List<Event> order = new ArrayList<>(n);
         while (!ready.isEmpty()) {
-            String id = ready.poll();
-            order.add(byId.get(id));
-            for (String effect : effects.getOrDefault(id, List.of())) {
-                if (pending.merge(effect, -1, Integer::sum) == 0) ready.add(effect);
+            int taken = ready.poll();
+            order.add(events[taken]);
+            for (int k = first[taken]; k < first[taken + 1]; k++) {
+                if (--pending[effects[k]] == 0) ready.add(effects[k]);
             }
         }
-        if (order.size() != byId.size()) {
-            String stuck = pending.entrySet().stream().filter(p -> p.getValue() > 0).map(Map.Entry::getKey)
-                    .sorted().findFirst().orElseThrow();
+        if (order.size() != n) {
+            String stuck = null;
+            for (int i = 0; i < n; i++) {
+                if (pending[i] > 0 && (stuck == null || events[i].id().compareTo(stuck) < 0)) stuck = events[i].id();
+            }
             throw new StokeViolation(CYCLE, stuck, "the causes of this event form a cycle");
         }
         return order;
@@ -113,7 +146,7 @@ public final class TaskGraph {
     /** Exactly one event without causes, and it is the START->PLAN transition. */
     public void checkRoot() {
         Event root = null;
-        for (Event e : byId.values()) {
+        for (Event e : events) {
             Payload.PhaseTransition pt = e.asTransition();
             if (e.isRoot()) {
                 if (root != null) throw new StokeViolation(ROOT, e.id(), "a second root besides " + root.id());
@@ -130,30 +163,32 @@ public final class TaskGraph {
 
     /** Exactly one terminal transition, and every other event is the cause of some event. */
     public void checkSink() {
-        Set<String> causes = new HashSet<>(byId.size() * 2);
-        Event terminal = null;
-        for (Event e : byId.values()) {
-            causes.addAll(e.causedBy());
-            if (e.isTerminal()) {
-                if (terminal != null) {
-                    throw new StokeViolation(SINK, e.id(), "a second terminal transition besides " + terminal.id());
+        boolean[] isCause = new boolean[events.length];
+        int terminal = -1;
+        for (int i = 0; i < events.length; i++) {
+            for (int cause : causes[i]) isCause[cause] = true;
+            if (events[i].isTerminal()) {
+                if (terminal >= 0) {
+                    throw new StokeViolation(SINK, events[i].id(),
+                            "a second terminal transition besides " + events[terminal].id());
                 }
-                terminal = e;
+                terminal = i;
             }
         }
-        if (terminal == null) throw new StokeViolation(SINK, "no terminal transition (to DONE or FAILED)");
-        if (causes.contains(terminal.id())) {
-            throw new StokeViolation(SINK, terminal.id(), "the terminal transition causes another event");
+        if (terminal < 0) throw new StokeViolation(SINK, "no terminal transition (to DONE or FAILED)");
+        if (isCause[terminal]) {
+            throw new StokeViolation(SINK, events[terminal].id(), "the terminal transition causes another event");
         }
-        for (Event e : byId.values()) {
-            if (e != terminal && !causes.contains(e.id())) {
-                throw new StokeViolation(SINK, e.id(), "not a cause of anything: only the terminal transition may be a sink");
+        for (int i = 0; i < events.length; i++) {
+            if (i != terminal && !isCause[i]) {
+                throw new StokeViolation(SINK, events[i].id(),
+                        "not a cause of anything: only the terminal transition may be a sink");
             }
         }
     }
 
     public void checkTransitions() {
-        for (Event e : byId.values()) {
+        for (Event e : events) {
             Payload.PhaseTransition pt = e.asTransition();
             if (pt != null && !pt.transition().legal()) {
                 throw new StokeViolation(TRANSITION, e.id(), "illegal move " + pt.transition());
@@ -166,18 +201,19 @@ public final class TaskGraph {
      * transition among the direct causes, and each is an allow or is overridden by name.
      */
     public void checkGates() {
-        for (Event e : byId.values()) {
-            Payload.PhaseTransition pt = e.asTransition();
+        for (int i = 0; i < events.length; i++) {
+            Payload.PhaseTransition pt = events[i].asTransition();
             if (pt == null || pt.to() == Stage.FAILED) continue;
-            checkGates(e, pt);
+            checkGates(i, pt);
         }
     }
 
-    private void checkGates(Event e, Payload.PhaseTransition pt) {
+    private void checkGates(int at, Payload.PhaseTransition pt) {
+        Event e = events[at];
         Transition transition = pt.transition();
         Map<String, Event> decisions = new HashMap<>();
-        for (String causeId : e.causedBy()) {
-            Event cause = byId.get(causeId);
+        for (int causeAt : causes[at]) {
+            Event cause = events[causeAt];
             if (cause.payload() instanceof Payload.GateDecision gd && gd.transition().equals(transition)
                     && pt.requiredGates().contains(gd.gate())) {
                 if (decisions.putIfAbsent(gd.gate(), cause) != null) {
@@ -204,7 +240,8 @@ public final class TaskGraph {
             }
         }
         for (String id : overridden) {
-            if (!decisions.containsValue(byId.get(id))) {
+            Integer named = index.get(id);
+            if (!decisions.containsValue(named == null ? null : events[named])) {
                 throw new StokeViolation(GATE_INVARIANT, e.id(),
                         "override names " + id + ", which is not a required gate decision of this transition");
             }

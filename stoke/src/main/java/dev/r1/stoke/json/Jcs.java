@@ -18,6 +18,12 @@ import org.erdtman.jcs.NumberToJSON;
  */
 public final class Jcs {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** The ASCII characters a JSON string holds as they are: all but controls, {@code "} and {@code \\}. */
+    private static final boolean[] PLAIN = new boolean[0x80];
+
+    static {
+        for (char c = 0x20; c < 0x80; c++) PLAIN[c] = c != '"' && c != '\\';
+    }
 
     private Jcs() {}
 
@@ -97,6 +103,9 @@ public final class Jcs {
         out.write('"');
         int n = s.length();
         for (int i = 0; i < n; i++) {
+            // Runs of printable ASCII other than '"' and '\\' are copied as they are, in one tight loop.
+            i = out.plainAscii(s, i);
+            if (i == n) break;
             char c = s.charAt(i);
             if (c < 0x80) {
                 switch (c) {
@@ -163,12 +172,37 @@ public final class Jcs {
             for (int i = 0; i < n; i++) buf[size++] = (byte) s.charAt(i);
         }
 
+        /**
+         * Writes the characters of {@code s} from {@code from} on for as long as they are printable
+         * ASCII that JSON writes literally (U+0020 to U+007F but {@code "} and {@code \\}), one byte
+         * each; returns the index of the first character it did not write.
+         */
+        @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is exact for chars below U+0100
+        int plainAscii(String s, int from) {
+            int n = s.length();
+            int end = from;
+            while (end < n) {
+                char c = s.charAt(end);
+                if (c >= 0x80 || !PLAIN[c]) break;
+                end++;
+            }
+            int length = end - from;
+            if (size + length > buf.length) grow(length);
+            s.getBytes(from, end, buf, size);
+            size += length;
+            return end;
+        }
+
         public int size() {
             return size;
         }
 
+        /**
+         * The bytes written. When the buffer is exactly full it is handed out without a copy;
+         * it is never written again, since the next write first grows into a new buffer.
+         */
         public byte[] toByteArray() {
-            return java.util.Arrays.copyOf(buf, size);
+            return size == buf.length ? buf : java.util.Arrays.copyOf(buf, size);
         }
 
         public void writeTo(java.io.OutputStream out) {

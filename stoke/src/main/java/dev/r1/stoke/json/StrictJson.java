@@ -11,6 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,8 +43,21 @@ public final class StrictJson {
     private StrictJson() {}
 
     public static JsonNode parse(byte[] utf8) {
+        CharBuffer text = decodeUtf8(utf8);
+        return parse(text.array(), text.arrayOffset() + text.position(), text.remaining());
+    }
+
+    public static JsonNode parse(String json) {
+        return parse(json.toCharArray(), 0, json.length());
+    }
+
+    private static JsonNode parse(char[] text, int offset, int length) {
+        if (length > 0 && text[offset] == '\uFEFF') { // a leading byte order mark is skipped, as Jackson's byte parser did
+            offset++;
+            length--;
+        }
         JsonNode node;
-        try (JsonParser parser = MAPPER.createParser(utf8)) {
+        try (JsonParser parser = MAPPER.createParser(text, offset, length)) {
             node = MAPPER.readTree(parser);
         } catch (StreamConstraintsException e) {
             throw new InvalidJsonException("too deeply nested or too large: " + firstLine(e), e);
@@ -54,8 +71,21 @@ public final class StrictJson {
         return node;
     }
 
-    public static JsonNode parse(String json) {
-        return parse(json.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Strict UTF-8 (RFC 3629): overlong forms, encoded surrogates and bytes of other encodings
+     * are refused. Jackson's byte parser accepts overlong forms (C0 AF as '/') and guesses
+     * UTF-16 and UTF-32 from the first bytes, so the bytes are decoded here instead.
+     */
+    private static CharBuffer decodeUtf8(byte[] utf8) {
+        ByteBuffer in = ByteBuffer.wrap(utf8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(in);
+        } catch (CharacterCodingException e) {
+            throw new InvalidJsonException("invalid UTF-8 at byte " + in.position(), e);
+        }
     }
 
     /** The mapper other modules use to build trees, so every tree has the same node types. */
@@ -86,11 +116,18 @@ public final class StrictJson {
 
     private static void checkNumber(JsonNode node, String path) {
         if (node.isIntegralNumber()) {
-            if (!node.canConvertToLong() || Math.abs(node.longValue()) > MAX_SAFE_INTEGER) {
+            // not Math.abs, which leaves Long.MIN_VALUE negative
+            if (!node.canConvertToLong() || node.longValue() > MAX_SAFE_INTEGER || node.longValue() < -MAX_SAFE_INTEGER) {
                 throw new InvalidJsonException("integer beyond ±2^53 at " + path + ": " + node.asText());
             }
         } else if (!Double.isFinite(node.doubleValue())) {
             throw new InvalidJsonException("number out of double range at " + path);
+        } else if (Math.abs(node.doubleValue()) > MAX_SAFE_INTEGER && Math.abs(node.doubleValue()) < 1e21) {
+            // Every double this large is an integer, and JCS writes it as one (1e20 as
+            // 100000000000000000000), which is refused above: refuse it in this spelling too,
+            // so that the canonical form of everything accepted is accepted. From 1e21 on JCS
+            // writes an exponent (1e+21), which reads back as a double.
+            throw new InvalidJsonException("integer beyond ±2^53 at " + path + ": " + node.asText());
         }
     }
 

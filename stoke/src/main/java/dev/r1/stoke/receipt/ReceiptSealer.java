@@ -2,10 +2,8 @@ package dev.r1.stoke.receipt;
 
 import dev.r1.stoke.Sha256;
 import dev.r1.stoke.event.Event;
-import dev.r1.stoke.event.EventCodec;
 import dev.r1.stoke.graph.TaskGraph;
 import dev.r1.stoke.keys.SigningKey;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Checks one task's events as the ledger does, puts them in canonical order and signs them. */
@@ -19,12 +17,10 @@ public final class ReceiptSealer {
     /** @throws dev.r1.stoke.StokeViolation when the events do not form a sealed, gated graph */
     public SealedReceipt seal(List<Event> events) {
         List<Event> ordered = TaskGraph.of(events).validate();
-        List<byte[]> canonical = new ArrayList<>(ordered.size());
-        for (Event e : ordered) canonical.add(EventCodec.canonical(e));
         String kid = key.keyId();
-        byte[] digest = Sha256.digest(ReceiptLayout.unsigned(canonical, kid));
-        String signature = ReceiptLayout.encodeSignature(key.sign(digest));
-        byte[] file = ReceiptLayout.signed(canonical, signature, kid);
-        return new SealedReceipt(new Receipt(ordered, signature, kid, Sha256.toHex(digest)), file);
+        // One pass: the events are written straight into the file, whose unsigned part is digested in place.
+        ReceiptLayout.Sealed sealed = ReceiptLayout.seal(ordered, kid, key::sign);
+        return new SealedReceipt(new Receipt(ordered, sealed.signature(), kid, Sha256.toHex(sealed.digest())),
+                sealed.file());
     }
 }

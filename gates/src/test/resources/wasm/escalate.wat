@@ -1,0 +1,12 @@
+;; gate() always escalates.
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 16) "{\"verdict\":\"escalate\",\"reason\":\"a person should look at this\"}")
+  (global $heap (mut i32) (i32.const 1024))
+  (func (export "alloc") (param $len i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr (global.get $heap))
+    (global.set $heap (i32.add (local.get $ptr) (local.get $len)))
+    (local.get $ptr))
+  (func (export "gate") (param i32 i32) (result i64)
+    (i64.or (i64.shl (i64.const 16) (i64.const 32)) (i64.const 62))))
