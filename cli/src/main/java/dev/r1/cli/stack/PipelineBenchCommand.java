@@ -1,0 +1,149 @@
+package dev.r1.cli.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.r1.cli.ExitCode;
+import dev.r1.cli.UsageException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"Measure the pipeline against raw Kafka on the same broker.",
+                "",
+                "Pushes N no-op scripted tasks (one trivial step, test_command \"true\") through the running stack",
+                "and report tasks/s, events/s and submit-to-receipt latency; then, on the same broker in the same run,",
+                "raw Kafka produce and consume of as many records of the same sizes, and the ratio of the two."})
+public final class PipelineBenchCommand extends StackCommand {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOption data;
+
+    @Option(names = "--tasks", paramLabel = "N", defaultValue = "100", description = "How many tasks (default: ${DEFAULT-VALUE}).")
+    int tasks;
+
+    @Option(names = "--concurrency", paramLabel = "C", defaultValue = "8", description = "Parallel submissions (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--in-flight", paramLabel = "K", description = {"At most K tasks between submit and receipt (a closed loop):",
+            "latency then shows the pipeline, not the queue. Default: all N at once."})
+    Integer inFlight;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Override
+    int run() throws Exception {
+        if (tasks < 1) throw new UsageException("--tasks must be at least 1");
+        PrintWriter out = spec.commandLine().getOut();
+        Stack stack = new Stack(data.dir());
+        ApiClient api = stack.ensureUp(out);
+        String bootstrap = stack.status().kafka().orElseThrow(() -> new UsageException("the broker is not running"));
+
+        String run = "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path repo = benchRepository(stack.dir());
+        List<byte[]> specs = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            String id = String.format(Locale.ROOT, "%s-%05d", run, i);
+            ids.add(id);
+            specs.add(ApiClient.JSON.writeValueAsBytes(spec(id, repo)));
+        }
+
+        int window = inFlight == null ? tasks : Math.max(1, Math.min(inFlight, tasks));
+        out.printf(Locale.ROOT, "r1 bench pipeline: %d tasks (%s-*), %s, %d submitting at once, broker %s%n", tasks, run,
+                window == tasks ? "all in flight" : "at most " + window + " in flight", concurrency, bootstrap);
+        out.flush();
+        PipelineProbe.Result pipeline;
+        try (PipelineProbe probe = PipelineProbe.start(bootstrap, run + "-")) {
+            long[] submittedAt = new long[tasks];
+            Semaphore slots = new Semaphore(window);
+            probe.onReceipt(task -> slots.release());
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, concurrency));
+            try {
+                List<Future<?>> sent = new ArrayList<>();
+                for (int i = 0; i < tasks; i++) {
+                    int n = i;
+                    sent.add(pool.submit(() -> {
+                        if (!slots.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) throw new IllegalStateException("no receipt came back in time");
+                        submittedAt[n] = System.nanoTime();
+                        api.submit(specs.get(n), "application/json");
+                        return null;
+                    }));
+                }
+                for (Future<?> f : sent) f.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            pipeline = probe.await(ids, submittedAt, Duration.ofSeconds(timeoutSeconds));
+        }
+        RawKafka.Result raw = RawKafka.measure(bootstrap, run, pipeline.recordSizes(), pipeline.partitions());
+
+        int done = pipeline.done();
+        double secs = pipeline.wallNanos() / 1e9;
+        double tps = tasks / secs;
+        double eps = pipeline.events() / secs;
+        out.println();
+        out.printf(Locale.ROOT, "pipeline  %d tasks (%d DONE) in %.2f s: %.2f tasks/s, %d events, %.1f events/s (mean event %d B)%n",
+                tasks, done, secs, tps, pipeline.events(), eps, pipeline.meanEventBytes());
+        out.printf(Locale.ROOT, "latency   submit -> receipt: p50 %d ms, p99 %d ms, max %d ms%n",
+                pipeline.latencyMillis(0.50), pipeline.latencyMillis(0.99), pipeline.latencyMillis(1.0));
+        out.printf(Locale.ROOT, "raw kafka %d records of the same sizes, %d partitions: produce %.0f records/s (%.1f MB/s), consume %.0f records/s (%.1f MB/s)%n",
+                raw.records(), raw.partitions(), raw.produceRate(), raw.produceMBps(), raw.consumeRate(), raw.consumeMBps());
+        out.printf(Locale.ROOT, "ratio     ledger ingest %.1f events/s / raw produce %.0f records/s = %.4f%n", eps, raw.produceRate(),
+                eps / raw.produceRate());
+        out.flush();
+        return done == tasks ? ExitCode.OK : ExitCode.INVALID;
+    }
+
+    /** One trivial step; the tests are {@code true}; deterministic off, as live tasks run. */
+    static ObjectNode spec(String id, Path repo) {
+        ObjectNode s = ApiClient.JSON.createObjectNode();
+        s.put("id", id);
+        s.put("repository", repo.toString());
+        s.put("base_ref", "main");
+        s.put("target_branch", "main");
+        s.put("goal", "no-op benchmark task");
+        s.put("test_command", "true");
+        s.put("gates", "fast");
+        ObjectNode engine = s.putObject("engine");
+        engine.put("kind", "scripted");
+        engine.putObject("plan").put("summary", "nothing to do").put("estimated_cost_usd", 0);
+        engine.putArray("attempts").addArray().addObject().put("thought", "Nothing to change.");
+        return s;
+    }
+
+    static Path benchRepository(DataDir dir) throws Exception {
+        Path bare = dir.repos().resolve("bench.git");
+        if (Files.isDirectory(bare)) return bare;
+        Path tree = Files.createTempDirectory("r1-bench-tree-");
+        try {
+            Files.writeString(tree.resolve("README.md"), "A repository for r1 bench: the tasks change nothing.\n");
+            return GitRepos.createBare(tree, bare);
+        } finally {
+            GitRepos.deleteTree(tree);
+        }
+    }
+
+    static String text(JsonNode n) {
+        return n == null ? "" : n.asText();
+    }
+}

@@ -1,0 +1,285 @@
+package dev.r1.pipeline.flow;
+
+import dev.r1.pipeline.Limits;
+import dev.r1.stoke.event.Event;
+import dev.r1.stoke.event.Phase;
+import dev.r1.stoke.event.Stage;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one phase's work off Kafka without holding a transaction or a poll open for it.
+ *
+ * <p>A hand-off is claimed in one short transaction that writes a lease and commits the
+ * hand-off's offset; the work then runs in a bounded pool, renewing the lease; when it is
+ * done, one more transaction writes the transition event, the next hand-off and the lease's
+ * tombstone. Every instance also watches the leases of its consumer-group partitions and
+ * takes over any lease that expires, so a crashed instance's tasks resume elsewhere — or in
+ * the same process after a restart, since each start is a new owner.
+ *
+ * <p>All transactions go through one lane thread: a transactional producer runs one
+ * transaction at a time, and the lane keeps claims and completions from colliding.
+ */
+public final class PhaseWorker implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PhaseWorker.class);
+
+    private final String name;
+    private final Stage stage;
+    private final KafkaTransactions<byte[]> tx;
+    private final MutinyEmitter<byte[]> out;
+    private final PhaseLogic logic;
+    private final Function<byte[], Handoff> decoder;
+    private final Duration leaseTtl;
+    private final String owner;
+    private final ExecutorService workers;
+    private final ExecutorService lane;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Lease> running = new ConcurrentHashMap<>();
+    private final Map<String, Lease> observed = new ConcurrentHashMap<>();
+
+    public PhaseWorker(Config config, KafkaTransactions<byte[]> tx, MutinyEmitter<byte[]> out, PhaseLogic logic,
+            Function<byte[], Handoff> decoder) {
+        this.name = config.name();
+        this.stage = config.stage();
+        this.tx = tx;
+        this.out = out;
+        this.logic = logic;
+        this.decoder = decoder;
+        this.leaseTtl = config.leaseTtl();
+        this.owner = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.workers = Executors.newFixedThreadPool(config.workers(), daemon(name + "-worker"));
+        this.lane = Executors.newSingleThreadExecutor(daemon(name + "-tx"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-leases"));
+        long period = Math.max(100, leaseTtl.toMillis() / 3);
+        timer.scheduleAtFixedRate(this::tendLeases, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** What a phase worker needs to know about its service. */
+    public record Config(String name, Stage stage, int workers, Duration leaseTtl) {}
+
+    public String owner() {
+        return owner;
+    }
+
+    /** Claims one hand-off: poison goes to the DLQ, anything else becomes a lease and runs in the pool. */
+    public Uni<Void> claim(KafkaRecord<String, byte[]> record) {
+        IncomingKafkaRecordMetadata<?, ?> meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        return Uni.createFrom().item(() -> {
+                    byte[] value = record.getPayload();
+                    String problem = null;
+                    Handoff handoff = null;
+                    if (value == null) {
+                        problem = "empty record";
+                    } else if (value.length > Limits.MAX_RECORD_BYTES) {
+                        problem = "record of " + value.length + " bytes is over the limit of " + Limits.MAX_RECORD_BYTES;
+                    } else {
+                        try {
+                            handoff = decoder.apply(value);
+                        } catch (RuntimeException e) {
+                            problem = e.getMessage();
+                        }
+                    }
+                    if (problem != null) {
+                        String reason = problem;
+                        LOG.warnf("%s: refused record %s-%d@%d: %s", name, meta.getTopic(), meta.getPartition(), meta.getOffset(), reason);
+                        tx.withTransactionAndAwait(meta, em -> {
+                            em.send(Records.deadLetter(meta, value, reason));
+                            return Uni.createFrom().voidItem();
+                        });
+                        return null;
+                    }
+                    Lease lease = new Lease(handoff.task(), handoff.stage(), owner, now() + leaseTtl.toMillis(), handoff);
+                    tx.withTransactionAndAwait(meta, em -> {
+                        em.send(Records.lease(lease));
+                        return Uni.createFrom().voidItem();
+                    });
+                    return lease;
+                })
+                .runSubscriptionOn(lane)
+                .invoke(lease -> {
+                    if (lease != null) start(lease);
+                })
+                .onFailure().invoke(e -> LOG.errorf(e, "%s: claim failed; the hand-off will be read again", name))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid()
+                .call(() -> Uni.createFrom().completionStage(record.ack()));
+    }
+
+    /** Follows the lease topic: the latest lease of each task in this worker's stage. */
+    public void observe(KafkaRecord<String, byte[]> record) {
+        String key = record.getKey();
+        if (key == null || !key.endsWith("/" + stage.name())) return;
+        if (record.getPayload() == null) {
+            observed.remove(key);
+            return;
+        }
+        try {
+            observed.put(key, Json.read(record.getPayload(), Lease.class));
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("%s: unreadable lease %s: %s", name, key, e.getMessage());
+        }
+    }
+
+    private void start(Lease lease) {
+        running.put(lease.key(), lease);
+        workers.execute(() -> run(lease));
+    }
+
+    private void run(Lease lease) {
+        Handoff handoff = lease.handoff();
+        KafkaSink sink = new KafkaSink();
+        try {
+            boolean deterministic = handoff.taskSpec().deterministic();
+            TaskTrace trace = new TaskTrace(handoff.task(), Phase.valueOf(stage.name()),
+                    TaskClock.resume(handoff, deterministic), sink, handoff.cause());
+            PhaseOutcome outcome;
+            try {
+                outcome = logic.run(handoff, trace);
+            } catch (Exception e) {
+                LOG.errorf(e, "%s: task %s failed", name, handoff.task());
+                trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
+                outcome = PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            }
+            sink.flush();
+            complete(lease, outcome);
+        } catch (RuntimeException e) {
+            // The lease stays; when it expires, this or another instance runs the phase again.
+            LOG.errorf(e, "%s: could not finish task %s; it resumes when its lease expires", name, handoff.task());
+        } finally {
+            running.remove(lease.key());
+        }
+    }
+
+    private void complete(Lease lease, PhaseOutcome outcome) {
+        if (outcome.isParked()) {
+            Parked p = outcome.parked();
+            CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
+                em.send(Records.park(p));
+                em.send(Records.release(lease));
+                return Uni.createFrom().voidItem();
+            }), lane).join();
+            LOG.infof("%s: task %s parked: gates %s escalated; waiting for an operator", name, lease.task(),
+                    p.gates().stream().map(Parked.Escalation::gate).toList());
+            return;
+        }
+        CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
+            em.send(Records.event(outcome.transition()));
+            if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
+            em.send(Records.release(lease));
+            return Uni.createFrom().voidItem();
+        }), lane).join();
+        Event t = outcome.transition();
+        LOG.infof("%s: task %s %s", name, lease.task(), t.label());
+    }
+
+    /**
+     * An operator decided on a task this phase parked: records the transition (approve: the one
+     * the phase would have made, with the override; reject: FAILED) and, in the same transaction,
+     * the next hand-off and the parked record's tombstone. Runs in the pool; the returned future
+     * completes when the transaction has.
+     */
+    public CompletableFuture<Event> resume(Parked parked, boolean approve, String operator, String reason, List<String> approvalKeys) {
+        return CompletableFuture.supplyAsync(() -> {
+            KafkaSink sink = new KafkaSink();
+            TaskTrace trace = dev.r1.pipeline.gating.GateStep.resumeTrace(parked, sink);
+            PhaseOutcome outcome = dev.r1.pipeline.gating.GateStep.decide(parked, trace, approve, operator, reason);
+            sink.flush();
+            CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
+                em.send(Records.event(outcome.transition()));
+                if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
+                em.send(Records.unpark(parked));
+                for (String k : approvalKeys) em.send(Records.control(k, null));
+                return Uni.createFrom().voidItem();
+            }), lane).join();
+            LOG.infof("%s: task %s resumed by %s: %s", name, parked.task(), operator, outcome.transition().label());
+            return outcome.transition();
+        }, workers);
+    }
+
+    private void tendLeases() {
+        try {
+            long now = now();
+            for (Lease lease : List.copyOf(running.values())) {
+                Lease renewed = lease.renewed(owner, now + leaseTtl.toMillis());
+                running.replace(lease.key(), renewed);
+                out.sendMessage(Records.lease(renewed)).subscribe().with(ok -> { }, e -> LOG.warnf("%s: lease renewal failed: %s", name, e));
+            }
+            for (Lease lease : List.copyOf(observed.values())) {
+                if (lease.expiresAtMillis() < now && !owner.equals(lease.owner()) && !running.containsKey(lease.key())) {
+                    LOG.infof("%s: lease of task %s held by %s expired; taking it over", name, lease.task(), lease.owner());
+                    Lease mine = lease.renewed(owner, now + leaseTtl.toMillis());
+                    observed.put(mine.key(), mine);
+                    out.sendMessage(Records.lease(mine)).await().atMost(Duration.ofSeconds(30));
+                    start(mine);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "%s: lease upkeep failed", name);
+        }
+    }
+
+    /** Sends events and blobs as they are recorded, and waits for all of them before the phase's transaction. */
+    private final class KafkaSink implements EventSink {
+        private final List<CompletableFuture<Void>> pending = new ArrayList<>();
+
+        @Override
+        public void event(Event event) {
+            pending.add(out.sendMessage(Records.event(event)).subscribeAsCompletionStage());
+        }
+
+        @Override
+        public void blob(String sha256, String mediaType, byte[] bytes) {
+            pending.add(out.sendMessage(Records.blob(sha256, mediaType, bytes)).subscribeAsCompletionStage());
+        }
+
+        @Override
+        public void flush() {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+            pending.clear();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            s.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        return r -> {
+            Thread t = new Thread(r, prefix);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        workers.shutdownNow();
+        lane.shutdownNow();
+    }
+}

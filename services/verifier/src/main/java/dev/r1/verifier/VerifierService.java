@@ -1,0 +1,95 @@
+package dev.r1.verifier;
+
+import dev.r1.pipeline.flow.Handoff;
+import dev.r1.pipeline.flow.PhaseWorker;
+import dev.r1.pipeline.flow.ControlFollower;
+import dev.r1.pipeline.git.RepoCache;
+import dev.r1.stoke.event.Stage;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/** The verifier: takes hand-offs off r1.phase.verify and runs VERIFY on each. */
+@Startup
+@ApplicationScoped
+public class VerifierService {
+    @Inject
+    @Channel("verifier-tx")
+    KafkaTransactions<byte[]> tx;
+
+    @Inject
+    @Channel("verifier-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+    MutinyEmitter<byte[]> out;
+
+    @ConfigProperty(name = "r1.verifier.workers", defaultValue = "4")
+    int workers;
+
+    @ConfigProperty(name = "r1.verifier.test-timeout", defaultValue = "PT10M")
+    Duration testTimeout;
+
+    @ConfigProperty(name = "r1.lease.ttl")
+    Duration leaseTtl;
+
+    @ConfigProperty(name = "r1.data", defaultValue = "r1-data")
+    String data;
+
+    private PhaseWorker worker;
+    private ControlFollower control;
+
+    @ConfigProperty(name = "r1.control.settle", defaultValue = "PT2S")
+    Duration settle;
+
+    long settleMillis;
+
+    @PostConstruct
+    void start() {
+        settleMillis = settle.toMillis();
+        RepoCache cache = RepoCache.of(Path.of(data), "verifier");
+        worker = new PhaseWorker(new PhaseWorker.Config("verifier", Stage.VERIFY, workers, leaseTtl), tx, out,
+                new VerifyPhase(cache, testTimeout), value -> Handoff.decodeFor(Stage.VERIFY, value));
+        control = new ControlFollower(Stage.VERIFY, worker, settleMillis);
+    }
+
+    @PreDestroy
+    void stop() {
+        control.close();
+        worker.close();
+    }
+
+    @Incoming("verifier-handoffs")
+    public Uni<Void> handoff(KafkaRecord<String, byte[]> record) {
+        return worker.claim(record);
+    }
+
+    /** Parked tasks and operators' decisions. */
+    @Incoming("verifier-control")
+    public CompletionStage<Void> control(KafkaRecord<String, byte[]> record) {
+        control.accept(record.getKey(), record.getPayload());
+        return record.ack();
+    }
+
+    /** What this instance knows is parked (every phase's parked tasks). */
+    public ControlFollower controlState() {
+        return control;
+    }
+
+    @Incoming("verifier-leases")
+    public CompletionStage<Void> lease(KafkaRecord<String, byte[]> record) {
+        worker.observe(record);
+        return record.ack();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.r1.standalone;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Scripted task specs for the end-to-end tests. Each task writes {@code out/<id>.txt}; its
+ * test command passes only when that file says {@code ok}, so a task's outcome is decided by
+ * what its attempts write, and tasks on one repository never break each other's tests.
+ */
+final class Specs {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    enum Kind {
+        /** Passes on the first attempt. */
+        PASS,
+        /** Fails its tests on the first attempt, passes on the second. */
+        RETRY,
+        /** Fails its tests on both attempts it has: FAILED, nothing merged. */
+        FAIL
+    }
+
+    private Specs() {}
+
+    static String file(String id) {
+        return "out/" + id + ".txt";
+    }
+
+    static ObjectNode task(String id, Path repo, Kind kind, boolean deterministic) {
+        ObjectNode s = base(id, repo, deterministic);
+        ArrayNode attempts = ((ObjectNode) s.get("engine")).putArray("attempts");
+        switch (kind) {
+            case PASS -> attempt(attempts, id, "ok");
+            case RETRY -> {
+                attempt(attempts, id, "not yet");
+                attempt(attempts, id, "ok");
+            }
+            case FAIL -> {
+                attempt(attempts, id, "wrong");
+                attempt(attempts, id, "still wrong");
+            }
+        }
+        return s;
+    }
+
+    /** A deterministic task whose only attempt sleeps {@code seconds} in the middle of EXECUTE. */
+    static ObjectNode slow(String id, Path repo, int seconds) {
+        ObjectNode s = base(id, repo, true);
+        ArrayNode steps = ((ObjectNode) s.get("engine")).putArray("attempts").addArray();
+        steps.addObject().put("thought", "Write the answer, then take our time.");
+        steps.addObject().putObject("write").put("path", file(id)).put("content", "ok\n");
+        steps.addObject().put("run", "sleep " + seconds);
+        steps.addObject().putObject("read").put("path", file(id));
+        return s;
+    }
+
+    private static ObjectNode base(String id, Path repo, boolean deterministic) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("id", id);
+        s.put("repository", repo.toString());
+        s.put("base_ref", "main");
+        s.put("target_branch", "main");
+        s.put("goal", "Write " + file(id) + " saying ok.");
+        s.put("test_command", "grep -qx ok " + file(id));
+        s.put("deterministic", deterministic);
+        s.putArray("scope").add("out/**");
+        s.putObject("budget").put("max_cost_usd", 1.0).put("max_attempts", 2).put("max_tool_calls", 50);
+        ObjectNode engine = s.putObject("engine");
+        engine.put("kind", "scripted");
+        engine.putObject("plan").put("summary", "Write " + file(id)).put("estimated_cost_usd", 0.01).putArray("paths").add(file(id));
+        return s;
+    }
+
+    private static void attempt(ArrayNode attempts, String id, String content) {
+        ArrayNode steps = attempts.addArray();
+        steps.addObject().put("thought", "The file should say " + content + ".");
+        steps.addObject().putObject("write").put("path", file(id)).put("content", content + "\n");
+    }
+
+    static byte[] bytes(ObjectNode spec) {
+        try {
+            return JSON.writeValueAsBytes(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String text(ObjectNode spec) {
+        return new String(bytes(spec), StandardCharsets.UTF_8);
+    }
+}
