@@ -1,5 +1,6 @@
 package dev.r1.bench;
 
+import dev.r1.stoke.sample.RunGenerator;
 import dev.r1.stoke.Sha256;
 import dev.r1.stoke.event.Event;
 import dev.r1.stoke.event.EventCodec;
@@ -42,7 +43,7 @@ public class EventBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        List<Event> generated = ReceiptGenerator.events(EVENTS);
+        List<Event> generated = RunGenerator.events(EVENTS);
         events = generated.toArray(new Event[0]);
         canonical = new byte[events.length][];
         for (int i = 0; i < events.length; i++) {

@@ -1,5 +1,6 @@
 package dev.r1.bench;
 
+import dev.r1.stoke.sample.RunGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1.stoke.Sha256;
 import dev.r1.stoke.event.Event;
@@ -62,7 +63,7 @@ public class ReceiptBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        recorded = ReceiptGenerator.events(events);
+        recorded = RunGenerator.events(events);
         key = SigningKey.fromSeed(new byte[32]);
         publicKey = key.verifyingKey();
         sealer = new ReceiptSealer(key);

@@ -1,5 +1,6 @@
 package dev.r1.bench;
 
+import dev.r1.stoke.sample.RunGenerator;
 import dev.r1.stoke.Sha256;
 import dev.r1.stoke.event.Event;
 import dev.r1.stoke.event.EventCodec;
@@ -24,7 +25,7 @@ public final class SealRatio {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        List<Event> events = ReceiptGenerator.events(n);
+        List<Event> events = RunGenerator.events(n);
         SigningKey key = SigningKey.fromSeed(new byte[32]);
         ReceiptSealer sealer = new ReceiptSealer(key);
         SealedReceipt sealed = sealer.seal(events);

@@ -1,5 +1,6 @@
 package dev.r1.bench;
 
+import dev.r1.stoke.sample.RunGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1.stoke.event.Event;
 import dev.r1.stoke.event.EventCodec;
@@ -46,7 +47,7 @@ public class SealStagesBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        recorded = ReceiptGenerator.events(events);
+        recorded = RunGenerator.events(events);
         ordered = TaskGraph.of(recorded).validate();
         trees = new ObjectNode[ordered.size()];
         for (int i = 0; i < trees.length; i++) trees[i] = EventCodec.toJson(ordered.get(i), true);

@@ -1,5 +1,6 @@
 package dev.r1.bench;
 
+import dev.r1.stoke.sample.RunGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.r1.stoke.event.Event;
 import dev.r1.stoke.event.EventCodec;
@@ -48,7 +49,7 @@ public class VerifyStagesBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        file = new ReceiptSealer(SigningKey.fromSeed(new byte[32])).seal(ReceiptGenerator.events(events)).file();
+        file = new ReceiptSealer(SigningKey.fromSeed(new byte[32])).seal(RunGenerator.events(events)).file();
         root = StrictJson.parse(file);
         eventNodes = root.get("events");
         read = new ArrayList<>();

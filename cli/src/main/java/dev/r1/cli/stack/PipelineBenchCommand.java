@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1.cli.ExitCode;
 import dev.r1.cli.UsageException;
+import dev.r1.stoke.sample.RunGenerator;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Spec;
         description = {"Measure the pipeline against raw Kafka on the same broker.",
                 "",
                 "Pushes N no-op scripted tasks (one trivial step, test_command \"true\") through the running stack",
-                "and report tasks/s, events/s and submit-to-receipt latency; then, on the same broker in the same run,",
-                "raw Kafka produce and consume of as many records of the same sizes, and the ratio of the two."})
+                "and report tasks/s, events/s, submit-to-receipt latency and the harness overhead in it; then, on the",
+                "same broker in the same run, raw Kafka produce and consume of the same records. Then the ledger alone:",
+                "generated task graphs written straight to r1.events, timed to their receipts, beside raw Kafka again."})
 public final class PipelineBenchCommand extends StackCommand {
     @Spec
     CommandSpec spec;
@@ -46,6 +48,14 @@ public final class PipelineBenchCommand extends StackCommand {
     @Option(names = "--in-flight", paramLabel = "K", description = {"At most K tasks between submit and receipt (a closed loop):",
             "latency then shows the pipeline, not the queue. Default: all N at once."})
     Integer inFlight;
+
+    @Option(names = "--ledger-tasks", paramLabel = "M", defaultValue = "1000", description = {
+            "Then measure the ledger alone: M generated task graphs written straight to r1.events,",
+            "first send to last receipt, beside raw Kafka on the same records; 0 skips it (default: ${DEFAULT-VALUE})."})
+    int ledgerTasks;
+
+    @Option(names = "--ledger-events", paramLabel = "E", defaultValue = "15", description = "Events per generated task (default: ${DEFAULT-VALUE}).")
+    int ledgerEvents;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
@@ -95,7 +105,7 @@ public final class PipelineBenchCommand extends StackCommand {
             }
             pipeline = probe.await(ids, submittedAt, Duration.ofSeconds(timeoutSeconds));
         }
-        RawKafka.Result raw = RawKafka.measure(bootstrap, run, pipeline.recordSizes(), pipeline.partitions());
+        RawKafka.Result raw = RawKafka.measure(bootstrap, run, pipeline.records(), pipeline.partitions());
 
         int done = pipeline.done();
         double secs = pipeline.wallNanos() / 1e9;
@@ -106,12 +116,42 @@ public final class PipelineBenchCommand extends StackCommand {
                 tasks, done, secs, tps, pipeline.events(), eps, pipeline.meanEventBytes());
         out.printf(Locale.ROOT, "latency   submit -> receipt: p50 %d ms, p99 %d ms, max %d ms%n",
                 pipeline.latencyMillis(0.50), pipeline.latencyMillis(0.99), pipeline.latencyMillis(1.0));
-        out.printf(Locale.ROOT, "raw kafka %d records of the same sizes, %d partitions: produce %.0f records/s (%.1f MB/s), consume %.0f records/s (%.1f MB/s)%n",
-                raw.records(), raw.partitions(), raw.produceRate(), raw.produceMBps(), raw.consumeRate(), raw.consumeMBps());
-        out.printf(Locale.ROOT, "ratio     ledger ingest %.1f events/s / raw produce %.0f records/s = %.4f%n", eps, raw.produceRate(),
+        out.printf(Locale.ROOT, "work      the phases' own work (git, tests, gates) per task: p50 %d ms, p99 %d ms%n",
+                pipeline.workMillis(0.50), pipeline.workMillis(0.99));
+        out.printf(Locale.ROOT, "overhead  harness overhead per task (latency - work): p50 %d ms, p99 %d ms, max %d ms%n",
+                pipeline.overheadMillis(0.50), pipeline.overheadMillis(0.99), pipeline.overheadMillis(1.0));
+        printRaw(out, raw);
+        out.printf(Locale.ROOT, "ratio     pipeline %.1f events/s / raw produce %.0f records/s = %.4f%n", eps, raw.produceRate(),
                 eps / raw.produceRate());
         out.flush();
+        if (ledgerTasks > 0) ledgerIngest(out, bootstrap, run);
         return done == tasks ? ExitCode.OK : ExitCode.INVALID;
+    }
+
+    /** The ledger alone, on generated task graphs, beside raw Kafka on the same records. */
+    private void ledgerIngest(PrintWriter out, String bootstrap, String run) throws Exception {
+        if (ledgerEvents < RunGenerator.MIN_EVENTS) throw new UsageException("--ledger-events must be at least " + RunGenerator.MIN_EVENTS);
+        String prefix = run + "-ledger-";
+        LedgerIngest.Load load = LedgerIngest.generate(prefix, ledgerTasks, ledgerEvents);
+        out.println();
+        out.printf(Locale.ROOT, "r1 bench pipeline: ledger ingest, %d tasks of %d events (%s*) written straight to r1.events%n",
+                ledgerTasks, ledgerEvents, prefix);
+        out.flush();
+        PipelineProbe.Result ledger = LedgerIngest.run(bootstrap, prefix, load, Duration.ofSeconds(timeoutSeconds));
+        RawKafka.Result raw = RawKafka.measure(bootstrap, run + "-ledger", load.values(), ledger.partitions());
+        double secs = ledger.wallNanos() / 1e9;
+        double eps = load.values().size() / secs;
+        out.printf(Locale.ROOT, "ledger    %d events in %.2f s, first send -> last receipt: %.0f events/s stored, %.1f receipts/s sealed and published (%d DONE)%n",
+                load.values().size(), secs, eps, ledgerTasks / secs, ledger.done());
+        printRaw(out, raw);
+        out.printf(Locale.ROOT, "ratio     ledger ingest %.0f events/s / raw produce %.0f records/s = %.3f%n", eps, raw.produceRate(),
+                eps / raw.produceRate());
+        out.flush();
+    }
+
+    private static void printRaw(PrintWriter out, RawKafka.Result raw) {
+        out.printf(Locale.ROOT, "raw kafka the same %d records, %d partitions: produce %.0f records/s (%.1f MB/s), consume %.0f records/s (%.1f MB/s)%n",
+                raw.records(), raw.partitions(), raw.produceRate(), raw.produceMBps(), raw.consumeRate(), raw.consumeMBps());
     }
 
     /** One trivial step; the tests are {@code true}; deterministic off, as live tasks run. */

@@ -2,6 +2,7 @@ package dev.r1.cli.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -27,6 +29,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class PipelineProbe implements AutoCloseable {
     static final String EVENTS = "r1.events";
     static final String RECEIPTS = "r1.receipts";
+    /** The header the services put on a phase's closing transition: the phase's work time in µs. */
+    static final String PHASE_WORK_MICROS = "r1-phase-work-micros";
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String prefix;
@@ -34,7 +38,10 @@ final class PipelineProbe implements AutoCloseable {
     private final Map<String, Long> receiptAt = new ConcurrentHashMap<>();
     private final Map<String, String> terminal = new ConcurrentHashMap<>();
     private final Map<String, Integer> receiptEvents = new ConcurrentHashMap<>();
-    private final List<Integer> sizes = new ArrayList<>();
+    /** The value of every event record of the run, as written: the raw baseline sends the same bytes. */
+    private final List<byte[]> values = new ArrayList<>();
+    /** Per task, the phases' own work, from the header on each phase's closing transition. */
+    private final Map<String, Long> workMicros = new ConcurrentHashMap<>();
     private final Set<String> eventKeys = new HashSet<>();
     private final int partitions;
     private volatile java.util.function.Consumer<String> onReceipt = task -> { };
@@ -84,8 +91,12 @@ final class PipelineProbe implements AutoCloseable {
                     String key = r.key();
                     if (key == null || !key.startsWith(prefix)) continue;
                     if (r.topic().equals(EVENTS)) {
-                        synchronized (sizes) {
-                            if (r.value() != null && eventKeys.add(key)) sizes.add(r.value().length);
+                        synchronized (values) {
+                            if (r.value() != null && eventKeys.add(key)) values.add(r.value());
+                        }
+                        Header work = r.headers().lastHeader(PHASE_WORK_MICROS);
+                        if (work != null) {
+                            workMicros.merge(key.substring(0, key.indexOf('/')), Long.parseLong(new String(work.value(), StandardCharsets.UTF_8)), Long::sum);
                         }
                     } else if (r.value() != null) {
                         String task = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
@@ -109,17 +120,39 @@ final class PipelineProbe implements AutoCloseable {
         }
     }
 
-    /** What the run measured. */
-    record Result(long wallNanos, long[] latenciesNanos, int events, List<Integer> recordSizes, int done, int partitions) {
+    /**
+     * What the run measured: for each task (in the order given) its latency and its phases' own
+     * work, and the event records its tasks wrote.
+     */
+    record Result(long wallNanos, long[] latenciesNanos, long[] workNanos, List<byte[]> records, int done, int partitions) {
+        int events() {
+            return records.size();
+        }
+
         long latencyMillis(double q) {
-            long[] sorted = latenciesNanos.clone();
-            Arrays.sort(sorted);
-            int i = (int) Math.ceil(q * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1_000_000;
+            return quantile(latenciesNanos, q) / 1_000_000;
+        }
+
+        long workMillis(double q) {
+            return quantile(workNanos, q) / 1_000_000;
+        }
+
+        /** Harness overhead per task: its latency less its phases' own work. */
+        long overheadMillis(double q) {
+            long[] overhead = new long[latenciesNanos.length];
+            for (int i = 0; i < overhead.length; i++) overhead[i] = latenciesNanos[i] - workNanos[i];
+            return quantile(overhead, q) / 1_000_000;
         }
 
         int meanEventBytes() {
-            return recordSizes.isEmpty() ? 0 : (int) (recordSizes.stream().mapToLong(Integer::longValue).sum() / recordSizes.size());
+            return records.isEmpty() ? 0 : (int) (records.stream().mapToLong(v -> v.length).sum() / records.size());
+        }
+
+        private static long quantile(long[] values, double q) {
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int i = (int) Math.ceil(q * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
         }
     }
 
@@ -130,27 +163,35 @@ final class PipelineProbe implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IOException("only " + receiptAt.size() + " of " + ids.size() + " receipts after " + timeout.toSeconds() + " s");
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
         // The events were written before the receipt; give the probe a moment to read the last of them.
         int expected = ids.stream().mapToInt(id -> receiptEvents.getOrDefault(id, 0)).sum();
         long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < settle) {
-            synchronized (sizes) {
-                if (sizes.size() >= expected) break;
+            synchronized (values) {
+                if (values.size() >= expected) break;
             }
             Thread.sleep(50);
         }
         long first = Arrays.stream(submittedAt).min().orElseThrow();
         long last = ids.stream().mapToLong(receiptAt::get).max().orElseThrow();
         long[] latencies = new long[ids.size()];
-        for (int i = 0; i < ids.size(); i++) latencies[i] = receiptAt.get(ids.get(i)) - submittedAt[i];
-        int done = (int) ids.stream().filter(id -> "DONE".equals(terminal.get(id))).count();
-        List<Integer> recorded;
-        synchronized (sizes) {
-            recorded = new ArrayList<>(sizes);
+        long[] work = new long[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            latencies[i] = receiptAt.get(ids.get(i)) - submittedAt[i];
+            work[i] = workMicros.getOrDefault(ids.get(i), 0L) * 1000;
         }
-        return new Result(last - first, latencies, expected, recorded, done, partitions);
+        int done = (int) ids.stream().filter(id -> "DONE".equals(terminal.get(id))).count();
+        List<byte[]> recorded;
+        synchronized (values) {
+            recorded = new ArrayList<>(values);
+        }
+        return new Result(last - first, latencies, work, recorded, done, partitions);
+    }
+
+    int partitions() {
+        return partitions;
     }
 
     /** Called (on the probe's thread) when a task's first receipt arrives. */

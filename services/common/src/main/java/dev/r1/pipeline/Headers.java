@@ -6,6 +6,12 @@ public final class Headers {
     public static final String DLQ_REASON = "dead-letter-reason";
     /** On DLQ records: the topic the record was read from. */
     public static final String DLQ_TOPIC = "dead-letter-topic";
+    /**
+     * On the transition record that ends a phase: how long the phase's own work took (engine,
+     * git, tests, gates), in microseconds, so end-to-end latency can be split into work and
+     * harness overhead.
+     */
+    public static final String PHASE_WORK_MICROS = "r1-phase-work-micros";
     /** On blob records: the artifact's media type. */
     public static final String MEDIA_TYPE = "r1-media-type";
 

@@ -10,16 +10,18 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * What the ledger does with one record, live or during a rebuild: admit it ({@link Admission}),
- * store it ({@link LedgerStore}), count it, and publish the receipt a terminal transition seals.
- * A refused record fails the returned {@link Uni} with a {@link Refusal}; the live consumer turns
- * that into a DLQ record.
+ * What the ledger does with records, live or during a rebuild: admit them ({@link Admission}),
+ * store them ({@link LedgerStore}), count them, and publish the receipts terminal transitions
+ * seal. A refused event record comes back with its {@link Refusal}, a refused blob record fails
+ * the returned {@link Uni} with one; the live consumers turn either into a DLQ record.
  */
 @ApplicationScoped
 public class Ledger {
@@ -38,30 +40,57 @@ public class Ledger {
         this.receipts = receipts;
     }
 
+    /** One {@code r1.events} record: its key and value. */
+    public record EventRecord(String key, byte[] value) {}
+
     /**
-     * Admits and stores one {@code r1.events} record. {@code replay} marks a rebuild: refusals are
-     * not counted again (the live consumer counted them when it sent them to the DLQ).
+     * Admits and stores a batch of {@code r1.events} records, in order, and publishes the receipts
+     * their terminal transitions seal (completing when Kafka has them). {@code replay} marks a
+     * rebuild: refusals are not counted again (the live consumer counted them when it sent them to
+     * the DLQ).
+     *
+     * @return one outcome per record, in order; a refused record's outcome holds its {@link Refusal}
      */
-    public Uni<LedgerStore.Outcome> ingestEvent(String key, byte[] value, boolean replay) {
-        Event event;
-        try {
-            event = Admission.admit(key, value);
-        } catch (Refusal r) {
-            return refused(r, replay);
+    public Uni<List<LedgerStore.Outcome>> ingestEvents(List<EventRecord> records, boolean replay) {
+        LedgerStore.Outcome[] outcomes = new LedgerStore.Outcome[records.size()];
+        List<Event> admitted = new ArrayList<>(records.size());
+        List<Integer> positions = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                admitted.add(Admission.admit(records.get(i).key(), records.get(i).value()));
+                positions.add(i);
+            } catch (Refusal r) {
+                outcomes[i] = new LedgerStore.Outcome(null, r, false, null, false);
+            }
         }
-        return onContext(() -> store.store(event))
-                .onFailure(t -> !(t instanceof Refusal)).invoke(t -> LOG.warnf("storing event %s failed, retrying: %s", event.id(), t))
-                .onFailure(t -> !(t instanceof Refusal)).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).atMost(STORAGE_ATTEMPTS)
-                .onFailure(t -> !(t instanceof Refusal)).transform(t -> new Refusal(Refusal.STORAGE, String.valueOf(t)))
-                .onFailure(Refusal.class).recoverWithUni(t -> refused((Refusal) t, replay))
-                .call(outcome -> {
-                    if (outcome.inserted()) metrics.stored();
-                    if (outcome.sealedNow()) {
-                        metrics.sealed();
-                        LOG.infof("sealed task %s: receipt %s, %d events, %s", outcome.receipt().task(),
-                                outcome.receipt().digest(), outcome.receipt().eventCount(), outcome.receipt().state());
+        return onContext(() -> store.storeAll(admitted))
+                .onFailure().invoke(t -> LOG.warnf("storing %d events failed, retrying: %s", admitted.size(), t))
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).atMost(STORAGE_ATTEMPTS)
+                .onFailure().recoverWithItem(t -> {
+                    Refusal storage = new Refusal(Refusal.STORAGE, String.valueOf(t));
+                    return admitted.stream().map(e -> new LedgerStore.Outcome(e, storage, false, null, false)).toList();
+                })
+                .chain(stored -> {
+                    for (int j = 0; j < stored.size(); j++) outcomes[positions.get(j)] = stored.get(j);
+                    List<Uni<Void>> published = new ArrayList<>();
+                    for (LedgerStore.Outcome o : outcomes) {
+                        if (o.refused()) {
+                            if (!replay) {
+                                metrics.refused(o.refusal().rule());
+                                LOG.warnf("refused an event record: %s", o.refusal().getMessage());
+                            }
+                            continue;
+                        }
+                        if (o.inserted()) metrics.stored();
+                        if (o.sealedNow()) {
+                            metrics.sealed();
+                            LOG.infof("sealed task %s: receipt %s, %d events, %s", o.receipt().task(), o.receipt().digest(),
+                                    o.receipt().eventCount(), o.receipt().state());
+                        }
+                        if (o.receipt() != null) published.add(publish(o.receipt()));
                     }
-                    return outcome.receipt() == null ? Uni.createFrom().voidItem() : publish(outcome.receipt());
+                    Uni<Void> all = published.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(published).andFailFast().replaceWithVoid();
+                    return all.replaceWith(List.of(outcomes));
                 });
     }
 
@@ -87,14 +116,6 @@ public class Ledger {
         Message<byte[]> message = Message.of(receipt.file()).addMetadata(
                 OutgoingKafkaRecordMetadata.<String>builder().withKey(receipt.task()).build());
         return receipts.sendMessage(message);
-    }
-
-    private <T> Uni<T> refused(Refusal r, boolean replay) {
-        if (!replay) {
-            metrics.refused(r.rule());
-            LOG.warnf("refused an event record: %s", r.getMessage());
-        }
-        return Uni.createFrom().failure(r);
     }
 
     private <T> Uni<T> blobRefused(Refusal r, boolean replay) {

@@ -27,9 +27,9 @@ import org.jboss.logging.Logger;
 /**
  * Rebuilds the database from Kafka: the tables are a projection of {@code r1.events} (and
  * {@code r1.blobs}). Pauses the live consumers, empties the tables, replays both topics from offset
- * 0 up to the end offsets seen when the rebuild starts, storing and sealing as the live consumer
- * does, then lets the live consumers go on. Receipts come out byte-identical: they depend only on
- * the events and the key.
+ * 0 up to the end offsets seen when the rebuild starts, storing and sealing as the live consumers
+ * do (events a poll at a time), then lets the live consumers go on. Receipts come out
+ * byte-identical: they depend only on the events and the key.
  *
  * <p>{@link #run} blocks: call it from a worker thread, never from an event loop.
  */
@@ -65,29 +65,34 @@ public class LedgerRebuild {
         try {
             await(store::wipe);
             long[] blobs = new long[3];
-            replay(Topics.BLOBS, record -> {
-                blobs[0]++;
-                Header type = record.headers().lastHeader(Headers.MEDIA_TYPE);
-                String mediaType = type == null || type.value() == null ? null : new String(type.value(), StandardCharsets.UTF_8);
-                return ledger.ingestBlob(record.key(), record.value(), mediaType, true)
-                        .invoke(inserted -> {
-                            if (inserted) blobs[1]++;
-                        })
-                        .onFailure(Refusal.class).invoke(r -> blobs[2]++)
-                        .onFailure(Refusal.class).recoverWithNull()
-                        .replaceWithVoid();
+            replay(Topics.BLOBS, records -> {
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    blobs[0]++;
+                    Header type = record.headers().lastHeader(Headers.MEDIA_TYPE);
+                    String mediaType = type == null || type.value() == null ? null : new String(type.value(), StandardCharsets.UTF_8);
+                    chain = chain.chain(() -> ledger.ingestBlob(record.key(), record.value(), mediaType, true)
+                            .invoke(inserted -> {
+                                if (inserted) blobs[1]++;
+                            })
+                            .onFailure(Refusal.class).invoke(r -> blobs[2]++)
+                            .onFailure(Refusal.class).recoverWithNull()
+                            .replaceWithVoid());
+                }
+                return chain;
             });
             long[] events = new long[4];
-            replay(Topics.EVENTS, record -> {
-                events[0]++;
-                return ledger.ingestEvent(record.key(), record.value(), true)
-                        .invoke(outcome -> {
-                            if (outcome.inserted()) events[1]++;
-                            if (outcome.sealedNow()) events[3]++;
-                        })
-                        .onFailure(Refusal.class).invoke(r -> events[2]++)
-                        .onFailure(Refusal.class).recoverWithNull()
-                        .replaceWithVoid();
+            replay(Topics.EVENTS, records -> {
+                List<Ledger.EventRecord> in = new ArrayList<>(records.size());
+                for (ConsumerRecord<String, byte[]> r : records) in.add(new Ledger.EventRecord(r.key(), r.value()));
+                return ledger.ingestEvents(in, true).invoke(outcomes -> {
+                    for (LedgerStore.Outcome o : outcomes) {
+                        events[0]++;
+                        if (o.refused()) events[2]++;
+                        if (o.inserted()) events[1]++;
+                        if (o.sealedNow()) events[3]++;
+                    }
+                }).replaceWithVoid();
             });
             Report report = new Report(events[0], events[1], events[2], events[3], blobs[0], blobs[1], blobs[2],
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -98,14 +103,14 @@ public class LedgerRebuild {
         }
     }
 
-    /** Reads every partition of {@code topic} from offset 0 to the end offsets of now, one record at a time. */
-    private void replay(String topic, Function<ConsumerRecord<String, byte[]>, Uni<Void>> handle) {
+    /** Reads every partition of {@code topic} from offset 0 to the end offsets of now, a poll at a time. */
+    private void replay(String topic, Function<List<ConsumerRecord<String, byte[]>>, Uni<Void>> handle) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "r1-ledger-rebuild-" + topic);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(60))) {
@@ -117,11 +122,12 @@ public class LedgerRebuild {
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("replaying " + topic + " took over " + READ_TIMEOUT);
+                List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     Long last = end.get(new TopicPartition(record.topic(), record.partition()));
-                    if (last != null && record.offset() >= last) continue;
-                    await(() -> handle.apply(record));
+                    if (last == null || record.offset() < last) batch.add(record);
                 }
+                if (!batch.isEmpty()) await(() -> handle.apply(batch));
             }
         }
     }

@@ -205,6 +205,43 @@ class LedgerTest {
         assertThat(metrics).contains("r1_ledger_events_refused_total{rule=\"gate_invariant\"");
     }
 
+    /**
+     * One producer flush, so the records reach the ledger together (one poll, one transaction):
+     * a task whose events find their causes earlier in the same batch, interleaved with another
+     * task's, with a duplicate, a second root and an event caused by a refused one among them.
+     * The refusals go to the DLQ, everything else is stored once, both tasks seal.
+     */
+    @Test
+    void aBatchStoresCausesBeforeEffectsAndRefusesOnlyWhatBreaksARule() throws Exception {
+        SampleTask a = new SampleTask("ledger-batch-a");
+        SampleTask b = new SampleTask("ledger-batch-b");
+        Event secondRoot = EventCodec.create(a.task, Phase.PLAN, 99, "again", null, null, List.of(), null,
+                SampleTask.transition(Stage.START, Stage.PLAN));
+        Event afterSecondRoot = EventCodec.create(a.task, Phase.PLAN, 100, "think", "on the refused root", null,
+                List.of(secondRoot.id()), null, new Payload.Thought());
+        List<Event> all = new ArrayList<>();
+        for (int i = 0; i < Math.max(a.events.size(), b.events.size()); i++) {
+            if (i < a.events.size()) all.add(a.events.get(i));
+            if (i < b.events.size()) all.add(b.events.get(i));
+            if (i == 1) all.addAll(List.of(secondRoot, afterSecondRoot, a.events.get(0)));
+        }
+        send(all);
+
+        for (SampleTask run : List.of(a, b)) {
+            JsonNode t = awaitTask(run.task, x -> "DONE".equals(x.path("state").asText()) && !x.path("receipt_digest").isNull());
+            assertThat(t.get("events").asLong()).isEqualTo(run.events.size());
+            byte[] receipt = given().get("/v1/receipts/{task}", run.task).then().statusCode(200).extract().asByteArray();
+            Verification v = new ReceiptVerifier(keyringFromApi()).verify(receipt);
+            assertThat(v.valid()).as(String.valueOf(v.violation())).isTrue();
+        }
+        List<ConsumerRecord<String, byte[]>> dead = awaitRecords(Topics.DLQ, r -> r.key() != null && r.key().startsWith(a.task + "/"), 2);
+        Map<String, String> reasons = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : dead) reasons.put(r.key(), header(r, Headers.DLQ_REASON));
+        assertThat(reasons).hasSize(2);
+        assertThat(reasons.get(TaskPartitioner.eventKey(a.task, secondRoot.id()))).startsWith("root:").contains(a.root.id());
+        assertThat(reasons.get(TaskPartitioner.eventKey(a.task, afterSecondRoot.id()))).startsWith("open graph:").contains(secondRoot.id());
+    }
+
     @Test
     void serverSentEventsResumeAfterLastEventIdAndFollowTheTaskToItsEnd() throws Exception {
         SampleTask run = new SampleTask("ledger-sse");

@@ -150,6 +150,7 @@ public final class PhaseWorker implements AutoCloseable {
             TaskTrace trace = new TaskTrace(handoff.task(), Phase.valueOf(stage.name()),
                     TaskClock.resume(handoff, deterministic), sink, handoff.cause());
             PhaseOutcome outcome;
+            long started = System.nanoTime();
             try {
                 outcome = logic.run(handoff, trace);
             } catch (Exception e) {
@@ -157,8 +158,9 @@ public final class PhaseWorker implements AutoCloseable {
                 trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
                 outcome = PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
             }
+            Duration work = Duration.ofNanos(System.nanoTime() - started);
             sink.flush();
-            complete(lease, outcome);
+            complete(lease, outcome, work);
         } catch (RuntimeException e) {
             // The lease stays; when it expires, this or another instance runs the phase again.
             LOG.errorf(e, "%s: could not finish task %s; it resumes when its lease expires", name, handoff.task());
@@ -167,7 +169,7 @@ public final class PhaseWorker implements AutoCloseable {
         }
     }
 
-    private void complete(Lease lease, PhaseOutcome outcome) {
+    private void complete(Lease lease, PhaseOutcome outcome, Duration work) {
         if (outcome.isParked()) {
             Parked p = outcome.parked();
             CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
@@ -180,7 +182,7 @@ public final class PhaseWorker implements AutoCloseable {
             return;
         }
         CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
-            em.send(Records.event(outcome.transition()));
+            em.send(Records.transition(outcome.transition(), work));
             if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
             em.send(Records.release(lease));
             return Uni.createFrom().voidItem();

@@ -8,6 +8,7 @@ import dev.r1.stoke.event.EventCodec;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -17,6 +18,13 @@ public final class Records {
 
     public static Message<byte[]> event(Event e) {
         return to(Topics.EVENTS, TaskPartitioner.eventKey(e.task(), e.id()), EventCodec.canonical(e), null);
+    }
+
+    /** The transition that ends a phase, with the phase's work time in a header. */
+    public static Message<byte[]> transition(Event e, Duration work) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.PHASE_WORK_MICROS, Long.toString(work.toNanos() / 1000).getBytes(StandardCharsets.UTF_8));
+        return to(Topics.EVENTS, TaskPartitioner.eventKey(e.task(), e.id()), EventCodec.canonical(e), headers);
     }
 
     public static Message<byte[]> blob(String sha256, String mediaType, byte[] bytes) {

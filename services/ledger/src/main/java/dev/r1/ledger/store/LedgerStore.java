@@ -11,10 +11,15 @@ import dev.r1.stoke.receipt.ReceiptSealer;
 import dev.r1.stoke.receipt.SealedReceipt;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -41,10 +46,15 @@ public class LedgerStore {
     }
 
     /**
-     * What storing one event did: {@code inserted} is false for an event stored before; {@code receipt}
-     * is the task's receipt when the event is its terminal transition (sealed now, or before).
+     * What storing one event did. A refused event has its {@code refusal} and nothing else;
+     * otherwise {@code inserted} is false for an event stored before, and {@code receipt} is the
+     * task's receipt when the event is its terminal transition (sealed now, or before).
      */
-    public record Outcome(Event event, boolean inserted, Sealed receipt, boolean sealedNow) {}
+    public record Outcome(Event event, Refusal refusal, boolean inserted, Sealed receipt, boolean sealedNow) {
+        public boolean refused() {
+            return refusal != null;
+        }
+    }
 
     /** One stored event as the read API returns it. */
     public record Row(long seq, byte[] canonical, boolean terminal) {}
@@ -53,129 +63,228 @@ public class LedgerStore {
     public record TaskSummary(String task, long events, String terminal, String receiptDigest, long firstMillis, long lastMillis) {}
 
     /**
-     * Stores one admitted event in one transaction: refuses it if its causes are not all stored for
-     * its task, if it is a second root or a second terminal, if it follows a terminal, or if it
-     * breaks the gate invariant; seals the task's receipt when it is the terminal transition.
+     * Stores admitted events, in order, in one transaction: four queries load what the checks
+     * need (the events and causes already stored, the tasks' roots and terminals, their receipts),
+     * the checks run in memory, the accepted events go in with multi-row inserts, and each terminal
+     * transition seals its task's receipt. An event is refused if one of its causes is neither
+     * stored for its task nor accepted earlier in the list, if it is a second root or a second
+     * terminal, if it follows a terminal, or if it breaks the gate invariant; a refusal writes
+     * nothing for that event and does not stop the others.
      *
-     * @return fails with {@link Refusal} when a rule is broken (nothing is written)
+     * @return one outcome per event, in the order given
      */
-    public Uni<Outcome> store(Event event) {
-        return sessions.withTransaction((s, tx) -> s.find(StoredEvent.class, event.id()).chain(existing -> {
-            if (existing != null) return again(s, event);
-            return causes(s, event)
-                    .invoke(causes -> Admission.checkAgainstCauses(event, causes))
-                    .chain(causes -> event.isRoot() ? checkSecondRoot(s, event) : Uni.createFrom().voidItem())
-                    .chain(() -> event.isTerminal() ? checkSecondTerminal(s, event) : Uni.createFrom().voidItem())
-                    .chain(() -> insert(s, event))
-                    .chain(() -> event.isTerminal() ? seal(s, event) : Uni.createFrom().<Sealed>nullItem())
-                    .map(sealed -> new Outcome(event, true, sealed, sealed != null));
+    public Uni<List<Outcome>> storeAll(List<Event> events) {
+        if (events.isEmpty()) return Uni.createFrom().item(List.of());
+        return sessions.withTransaction((s, tx) -> load(s, events).chain(batch -> {
+            batch.check(events);
+            return seal(s, batch)
+                    .chain(() -> insert(s, batch.accepted.values()))
+                    .chain(() -> insertReceipts(s, batch.sealed.values()))
+                    .map(ignored -> batch.outcomes());
         }));
     }
 
-    /** An event stored before: a no-op, except that a terminal transition's receipt is returned (sealed if missing). */
-    private Uni<Outcome> again(Mutiny.Session s, Event event) {
-        if (!event.isTerminal()) return Uni.createFrom().item(new Outcome(event, false, null, false));
-        return s.find(StoredReceipt.class, event.task()).chain(r -> r != null && r.terminalEvent.equals(event.id())
-                ? Uni.createFrom().item(new Outcome(event, false, Sealed.of(r), false))
-                : seal(s, event).map(sealed -> new Outcome(event, false, sealed, true)));
-    }
+    /** What one {@link #storeAll} call knows and decides, kept in memory for the length of its transaction. */
+    private static final class Batch {
+        final Map<String, StoredRow> stored = new HashMap<>();
+        final Map<String, String> roots = new HashMap<>();
+        final Map<String, String> terminals = new HashMap<>();
+        final Map<String, Sealed> receipts = new HashMap<>();
+        final Map<String, Event> accepted = new LinkedHashMap<>();
+        final List<Outcome> pending = new ArrayList<>();
+        /** Receipts sealed by this batch, by terminal event id. */
+        final Map<String, Sealed> sealed = new HashMap<>();
 
-    private Uni<List<Event>> causes(Mutiny.Session s, Event event) {
-        if (event.causedBy().isEmpty()) return Uni.createFrom().item(List.of());
-        return s.createSelectionQuery("select e.canonical from StoredEvent e where e.task = :task and e.id in :ids", byte[].class)
-                .setParameter("task", event.task())
-                .setParameter("ids", event.causedBy())
-                .getResultList()
-                .map(rows -> {
-                    Map<String, Event> found = new HashMap<>();
-                    for (byte[] bytes : rows) {
-                        Event e = EventCodec.decode(bytes);
-                        found.put(e.id(), e);
-                    }
+        record StoredRow(String task, byte[] canonical) {}
+
+        void check(List<Event> events) {
+            for (Event event : events) {
+                if (stored.containsKey(event.id()) || accepted.containsKey(event.id())) {
+                    pending.add(new Outcome(event, null, false, null, false));
+                    continue;
+                }
+                try {
                     List<Event> causes = new ArrayList<>(event.causedBy().size());
-                    for (String id : event.causedBy()) {
-                        Event c = found.get(id);
-                        if (c == null) {
-                            throw Refusal.of(Rule.OPEN_GRAPH, event.id(), "cause " + id + " is not a stored event of task " + event.task());
-                        }
-                        causes.add(c);
+                    for (String id : event.causedBy()) causes.add(cause(event, id));
+                    Admission.checkAgainstCauses(event, causes);
+                    if (event.isRoot() && roots.containsKey(event.task())) {
+                        throw Refusal.of(Rule.ROOT, event.id(), "a second root besides " + roots.get(event.task()));
                     }
-                    return causes;
-                });
-    }
-
-    private Uni<Void> checkSecondRoot(Mutiny.Session s, Event event) {
-        return s.createSelectionQuery("select e.id from StoredEvent e where e.task = :task and e.rootEvent = true", String.class)
-                .setParameter("task", event.task()).setMaxResults(1).getResultList()
-                .invoke(ids -> {
-                    if (!ids.isEmpty()) throw Refusal.of(Rule.ROOT, event.id(), "a second root besides " + ids.get(0));
-                })
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> checkSecondTerminal(Mutiny.Session s, Event event) {
-        return s.createSelectionQuery("select e.id from StoredEvent e where e.task = :task and e.terminalStage is not null", String.class)
-                .setParameter("task", event.task()).setMaxResults(1).getResultList()
-                .invoke(ids -> {
-                    if (!ids.isEmpty()) {
-                        throw Refusal.of(Rule.SINK, event.id(), "a second terminal transition besides " + ids.get(0));
+                    if (event.isTerminal() && terminals.containsKey(event.task())) {
+                        throw Refusal.of(Rule.SINK, event.id(), "a second terminal transition besides " + terminals.get(event.task()));
                     }
-                })
-                .replaceWithVoid();
+                    accepted.put(event.id(), event);
+                    if (event.isRoot()) roots.put(event.task(), event.id());
+                    if (event.isTerminal()) terminals.put(event.task(), event.id());
+                    pending.add(new Outcome(event, null, true, null, false));
+                } catch (Refusal r) {
+                    pending.add(new Outcome(event, r, false, null, false));
+                }
+            }
+        }
+
+        private Event cause(Event event, String id) {
+            Event accepted = this.accepted.get(id);
+            if (accepted != null && accepted.task().equals(event.task())) return accepted;
+            StoredRow row = stored.get(id);
+            if (row != null && row.task().equals(event.task())) return EventCodec.decode(row.canonical());
+            throw Refusal.of(Rule.OPEN_GRAPH, event.id(), "cause " + id + " is not a stored event of task " + event.task());
+        }
+
+        /**
+         * The terminal transitions to seal: those accepted now, and those stored before whose
+         * receipt is missing or names another terminal (a crash between storing and sealing).
+         */
+        List<Event> toSeal() {
+            Map<String, Event> out = new LinkedHashMap<>();
+            for (Outcome o : pending) {
+                if (o.refused() || !o.event().isTerminal()) continue;
+                Sealed r = receipts.get(o.event().task());
+                if (o.inserted() || r == null || !r.terminalEvent().equals(o.event().id())) out.put(o.event().id(), o.event());
+            }
+            return List.copyOf(out.values());
+        }
+
+        /** Refuses an event accepted earlier in this batch (its terminal would not seal). */
+        void refuse(Event event, Refusal refusal) {
+            accepted.remove(event.id());
+            terminals.remove(event.task(), event.id());
+            pending.replaceAll(o -> o.event() == event && !o.refused() ? new Outcome(event, refusal, false, null, false) : o);
+        }
+
+        List<Outcome> outcomes() {
+            Map<String, Sealed> fresh = new HashMap<>(sealed);
+            List<Outcome> out = new ArrayList<>(pending.size());
+            for (Outcome o : pending) {
+                if (o.refused() || !o.event().isTerminal()) {
+                    out.add(o);
+                    continue;
+                }
+                // remove: a terminal delivered twice in one batch counts as sealed once.
+                Sealed sealedNow = fresh.remove(o.event().id());
+                // A re-delivered terminal gets its receipt again (published again: idempotent by key).
+                Sealed receipt = sealedNow != null ? sealedNow
+                        : sealed.containsKey(o.event().id()) ? sealed.get(o.event().id()) : receipts.get(o.event().task());
+                out.add(new Outcome(o.event(), null, o.inserted(), receipt, sealedNow != null));
+            }
+            return out;
+        }
     }
 
-    private Uni<Integer> insert(Mutiny.Session s, Event event) {
-        return s.createNativeMutationQuery("insert into ledger_event (id, task, type, phase, t_millis, root, terminal, canonical)"
-                        + " values (:id, :task, :type, :phase, :t, :root, nullif(:terminal, ''), :canonical) on conflict (id) do nothing")
-                .setParameter("id", event.id())
-                .setParameter("task", event.task())
-                .setParameter("type", event.type().name())
-                .setParameter("phase", event.phase().name())
-                .setParameter("t", event.tMillis())
-                .setParameter("root", event.isRoot())
-                // Always a string, so the parameter has a type; nullif stores NULL for non-terminal events.
-                .setParameter("terminal", event.isTerminal() ? event.asTransition().to().name() : "")
-                .setParameter("canonical", EventCodec.canonical(event))
-                .executeUpdate();
+    private Uni<Batch> load(Mutiny.Session s, List<Event> events) {
+        Batch batch = new Batch();
+        Set<String> ids = new HashSet<>();
+        Set<String> tasks = new HashSet<>();
+        for (Event e : events) {
+            ids.add(e.id());
+            ids.addAll(e.causedBy());
+            tasks.add(e.task());
+        }
+        return s.createNativeQuery("select id, task, canonical from ledger_event where id = any(:ids)", Object[].class)
+                .setParameter("ids", ids.toArray(String[]::new)).getResultList()
+                .invoke(rows -> {
+                    for (Object[] r : rows) batch.stored.put((String) r[0], new Batch.StoredRow((String) r[1], (byte[]) r[2]));
+                })
+                .chain(() -> s.createNativeQuery("select task, id, root from ledger_event"
+                                + " where task = any(:tasks) and (root or terminal is not null)", Object[].class)
+                        .setParameter("tasks", tasks.toArray(String[]::new)).getResultList())
+                .invoke(rows -> {
+                    for (Object[] r : rows) ((Boolean) r[2] ? batch.roots : batch.terminals).put((String) r[0], (String) r[1]);
+                })
+                .chain(() -> s.createSelectionQuery("from StoredReceipt r where r.task in :tasks", StoredReceipt.class)
+                        .setParameter("tasks", tasks).getResultList())
+                .invoke(rows -> {
+                    for (StoredReceipt r : rows) batch.receipts.put(r.task, Sealed.of(r));
+                })
+                .replaceWith(batch);
     }
 
     /**
-     * Seals the causal closure of the terminal transition (events of an abandoned attempt stay out)
-     * and stores the receipt. Ed25519 is deterministic, so sealing again gives the same bytes.
+     * Seals the causal closure of each terminal transition to seal (events of an abandoned attempt
+     * stay out), from the task's stored events and those accepted in this batch. A terminal the
+     * sealer rejects is refused like any other rule break. Ed25519 is deterministic, so sealing
+     * again gives the same bytes.
      */
-    private Uni<Sealed> seal(Mutiny.Session s, Event terminal) {
-        return s.createSelectionQuery("select e.canonical from StoredEvent e where e.task = :task", byte[].class)
-                .setParameter("task", terminal.task())
+    private Uni<Void> seal(Mutiny.Session s, Batch batch) {
+        List<Event> terminals = batch.toSeal();
+        if (terminals.isEmpty()) return Uni.createFrom().voidItem();
+        List<String> tasks = terminals.stream().map(Event::task).distinct().toList();
+        return s.createNativeQuery("select task, canonical from ledger_event where task = any(:tasks)", Object[].class)
+                .setParameter("tasks", tasks.toArray(String[]::new))
                 .getResultList()
-                .map(rows -> {
-                    Map<String, Event> byId = new HashMap<>(rows.size() * 2);
-                    for (byte[] bytes : rows) {
-                        Event e = EventCodec.decode(bytes);
-                        byId.put(e.id(), e);
+                .invoke(rows -> {
+                    Map<String, Map<String, Event>> byTask = new HashMap<>();
+                    for (Object[] r : rows) {
+                        Event e = EventCodec.decode((byte[]) r[1]);
+                        byTask.computeIfAbsent((String) r[0], t -> new HashMap<>()).put(e.id(), e);
                     }
-                    byId.put(terminal.id(), terminal);
-                    List<Event> closure = Admission.closure(terminal, byId);
-                    SealedReceipt receipt;
-                    try {
-                        receipt = new ReceiptSealer(key.signingKey()).seal(closure);
-                    } catch (StokeViolation v) {
-                        throw Refusal.of(v);
+                    for (Event e : batch.accepted.values()) {
+                        byTask.computeIfAbsent(e.task(), t -> new HashMap<>()).put(e.id(), e);
                     }
-                    return new Sealed(terminal.task(), receipt.receipt().digest(), terminal.asTransition().to().name(),
-                            terminal.id(), closure.size(), receipt.file());
+                    ReceiptSealer sealer = new ReceiptSealer(key.signingKey());
+                    for (Event terminal : terminals) {
+                        try {
+                            List<Event> closure = Admission.closure(terminal, byTask.get(terminal.task()));
+                            SealedReceipt receipt = sealer.seal(closure);
+                            batch.sealed.put(terminal.id(), new Sealed(terminal.task(), receipt.receipt().digest(),
+                                    terminal.asTransition().to().name(), terminal.id(), closure.size(), receipt.file()));
+                        } catch (StokeViolation v) {
+                            batch.refuse(terminal, Refusal.of(v));
+                        } catch (Refusal r) {
+                            batch.refuse(terminal, r);
+                        }
+                    }
                 })
-                .call(sealed -> s.createNativeMutationQuery(
-                                "insert into ledger_receipt (task, digest, state, terminal_event, event_count, bytes)"
-                                        + " values (:task, :digest, :state, :terminal, :count, :bytes) on conflict (task) do update set"
-                                        + " digest = excluded.digest, state = excluded.state, terminal_event = excluded.terminal_event,"
-                                        + " event_count = excluded.event_count, bytes = excluded.bytes")
-                        .setParameter("task", sealed.task())
-                        .setParameter("digest", sealed.digest())
-                        .setParameter("state", sealed.state())
-                        .setParameter("terminal", sealed.terminalEvent())
-                        .setParameter("count", sealed.eventCount())
-                        .setParameter("bytes", sealed.file())
-                        .executeUpdate());
+                .replaceWithVoid();
+    }
+
+    /**
+     * One statement for all the batch's receipts. Receipts and events are JCS, so valid UTF-8 with
+     * no NUL: they travel as text arrays and {@code convert_to} stores their exact bytes.
+     */
+    private Uni<Void> insertReceipts(Mutiny.Session s, Collection<Sealed> receipts) {
+        if (receipts.isEmpty()) return Uni.createFrom().voidItem();
+        List<Sealed> rows = List.copyOf(receipts);
+        return s.createNativeMutationQuery("insert into ledger_receipt (task, digest, state, terminal_event, event_count, bytes)"
+                        + " select task, digest, state, terminal, count, convert_to(file, 'UTF8')"
+                        + " from unnest(cast(:tasks as text[]), cast(:digests as text[]), cast(:states as text[]),"
+                        + " cast(:terminals as text[]), cast(:counts as int[]), cast(:files as text[])) as r(task, digest, state, terminal, count, file)"
+                        + " on conflict (task) do update set digest = excluded.digest, state = excluded.state,"
+                        + " terminal_event = excluded.terminal_event, event_count = excluded.event_count, bytes = excluded.bytes")
+                .setParameter("tasks", rows.stream().map(Sealed::task).toArray(String[]::new))
+                .setParameter("digests", rows.stream().map(Sealed::digest).toArray(String[]::new))
+                .setParameter("states", rows.stream().map(Sealed::state).toArray(String[]::new))
+                .setParameter("terminals", rows.stream().map(Sealed::terminalEvent).toArray(String[]::new))
+                .setParameter("counts", rows.stream().map(Sealed::eventCount).toArray(Integer[]::new))
+                .setParameter("files", rows.stream().map(r -> new String(r.file(), StandardCharsets.UTF_8)).toArray(String[]::new))
+                .executeUpdate()
+                .replaceWithVoid();
+    }
+
+    /**
+     * One statement for all the accepted events, in order (so arrival order follows the batch);
+     * {@code nullif} stores NULL for the terminal stage of a non-terminal event.
+     */
+    private Uni<Void> insert(Mutiny.Session s, Collection<Event> events) {
+        if (events.isEmpty()) return Uni.createFrom().voidItem();
+        List<Event> rows = List.copyOf(events);
+        return s.createNativeMutationQuery("insert into ledger_event (id, task, type, phase, t_millis, root, terminal, canonical)"
+                        + " select id, task, type, phase, t, root, nullif(terminal, ''), convert_to(canonical, 'UTF8')"
+                        + " from unnest(cast(:ids as text[]), cast(:tasks as text[]), cast(:types as text[]),"
+                        + " cast(:phases as text[]), cast(:ts as bigint[]), cast(:roots as boolean[]), cast(:terminals as text[]),"
+                        + " cast(:canonicals as text[]))"
+                        + " as e(id, task, type, phase, t, root, terminal, canonical)"
+                        + " on conflict (id) do nothing")
+                .setParameter("ids", rows.stream().map(Event::id).toArray(String[]::new))
+                .setParameter("tasks", rows.stream().map(Event::task).toArray(String[]::new))
+                .setParameter("types", rows.stream().map(e -> e.type().name()).toArray(String[]::new))
+                .setParameter("phases", rows.stream().map(e -> e.phase().name()).toArray(String[]::new))
+                .setParameter("ts", rows.stream().map(Event::tMillis).toArray(Long[]::new))
+                .setParameter("roots", rows.stream().map(Event::isRoot).toArray(Boolean[]::new))
+                .setParameter("terminals", rows.stream().map(e -> e.isTerminal() ? e.asTransition().to().name() : "").toArray(String[]::new))
+                .setParameter("canonicals", rows.stream().map(e -> new String(EventCodec.canonical(e), StandardCharsets.UTF_8)).toArray(String[]::new))
+                .executeUpdate()
+                .replaceWithVoid();
     }
 
     /** Stores a blob; true if it was not stored before. */

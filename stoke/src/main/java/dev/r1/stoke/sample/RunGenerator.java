@@ -1,4 +1,4 @@
-package dev.r1.bench;
+package dev.r1.stoke.sample;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1.stoke.Sha256;
@@ -39,7 +39,7 @@ import java.util.Random;
  * also by the one before that, so the graph has one root, one sink and satisfies the gate
  * invariant. The output is deterministic for a given seed; events are listed in recording order.
  */
-public final class ReceiptGenerator {
+public final class RunGenerator {
     /** The smallest run the generator can build: the nine structural events and one tool call. */
     public static final int MIN_EVENTS = 10;
 
@@ -63,7 +63,7 @@ public final class ReceiptGenerator {
     private final List<Event> events;
     private long t;
 
-    private ReceiptGenerator(String task, int n, long seed) {
+    private RunGenerator(String task, int n, long seed) {
         this.random = new Random(seed);
         this.task = task;
         this.events = new ArrayList<>(n);
@@ -72,7 +72,7 @@ public final class ReceiptGenerator {
     /** Exactly {@code n} events of task {@code task} forming a sealed, gated graph. */
     public static List<Event> events(String task, int n, long seed) {
         if (n < MIN_EVENTS) throw new IllegalArgumentException("at least " + MIN_EVENTS + " events, got " + n);
-        return new ReceiptGenerator(task, n, seed).run(n);
+        return new RunGenerator(task, n, seed).run(n);
     }
 
     public static List<Event> events(int n) {
