@@ -1,5 +1,6 @@
 package dev.r1.standalone;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,8 @@ import java.util.Optional;
 final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
 
@@ -26,6 +29,18 @@ final class Http {
     HttpResponse<String> post(String path, String contentType, byte[] body) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /**
+     * An operator's decision on a parked task's escalated gate, as {@code r1 approve} sends it;
+     * a null {@code token} sends no Authorization header.
+     */
+    HttpResponse<String> decide(String task, String token, String gate, String decision, String reason) {
+        String body = JSON.createObjectNode().put("gate", gate).put("decision", decision).put("reason", reason).toString();
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("v1/tasks/" + task + "/approvals")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b.build());
     }
 
     HttpResponse<String> get(String path) {

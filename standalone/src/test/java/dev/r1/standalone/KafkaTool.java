@@ -79,6 +79,26 @@ final class KafkaTool {
         return found;
     }
 
+    /**
+     * The latest record of every key on {@code topic} (a compacted topic's state: a tombstone is a
+     * record with a null value), read from the start to the end as it is now.
+     */
+    static Map<String, Rec> latest(String bootstrap, String topic) {
+        Map<String, Rec> out = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+            List<TopicPartition> tps = assign(c, topic, false);
+            Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) throw new AssertionError("could not read " + topic + " to its end");
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null) out.put(r.key(), rec(r));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Waits, from the current end of {@code topic}, for the first record that matches. */
     static Rec awaitFirst(KafkaConsumer<String, byte[]> c, Predicate<Rec> match, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -21,7 +21,9 @@ final class Specs {
         /** Fails its tests on the first attempt, passes on the second. */
         RETRY,
         /** Fails its tests on both attempts it has: FAILED, nothing merged. */
-        FAIL
+        FAIL,
+        /** Passes its tests on both attempts it has, so only another gate's block can cause the second. */
+        STEADY
     }
 
     private Specs() {}
@@ -43,8 +45,29 @@ final class Specs {
                 attempt(attempts, id, "wrong");
                 attempt(attempts, id, "still wrong");
             }
+            case STEADY -> {
+                attempt(attempts, id, "ok");
+                attempt(attempts, id, "ok");
+            }
         }
         return s;
+    }
+
+    /** Has every attempt of the task also write {@code path}: what the gates of a test look at. */
+    static ObjectNode alsoWrites(ObjectNode spec, String path, String content) {
+        for (var attempt : spec.get("engine").get("attempts")) {
+            ((ArrayNode) attempt).addObject().putObject("write").put("path", path).put("content", content);
+        }
+        return spec;
+    }
+
+    /** Replaces the recorded plan's cost estimate and the paths it says it will touch (what PLAN->EXECUTE's gates judge). */
+    static ObjectNode plan(ObjectNode spec, double estimatedCostUsd, String... paths) {
+        ObjectNode plan = (ObjectNode) spec.get("engine").get("plan");
+        plan.put("estimated_cost_usd", estimatedCostUsd);
+        ArrayNode list = plan.putArray("paths");
+        for (String p : paths) list.add(p);
+        return spec;
     }
 
     /** A deterministic task whose only attempt sleeps {@code seconds} in the middle of EXECUTE. */

@@ -1,6 +1,7 @@
 package dev.r1.committer;
 
 import dev.r1.pipeline.flow.Handoff;
+import dev.r1.pipeline.flow.Parked;
 import dev.r1.pipeline.flow.PhaseLogic;
 import dev.r1.pipeline.flow.PhaseOutcome;
 import dev.r1.pipeline.flow.TaskTrace;
@@ -19,7 +20,9 @@ import dev.r1.gates.Checkpoint;
 import dev.r1.gates.GateInput;
 import dev.r1.gates.GateSuite;
 import dev.r1.gates.GatesConfigException;
+import dev.r1.pipeline.gating.GateStep;
 import dev.r1.pipeline.gating.TaskGates;
+import dev.r1.stoke.event.Payload;
 import dev.r1.stoke.event.Phase;
 import dev.r1.stoke.event.Verdict;
 import java.util.List;
@@ -30,7 +33,8 @@ import org.jboss.logging.Logger;
  * COMMIT: merges {@code r1/<task>} into the target branch (a fast-forward when it can be,
  * otherwise a merge commit made as R1) and pushes the target branch to the origin. A clean
  * merge and push allow the {@code merge} gate and the task is DONE; a conflict or a refused
- * push blocks it and the task FAILED.
+ * push blocks it and the task FAILED. The library's COMMIT->DONE gates decide first: a block
+ * fails the task unmerged; an escalation parks it, and the merge runs on the operator's approval.
  */
 public final class CommitPhase implements PhaseLogic {
     private static final Logger LOG = Logger.getLogger(CommitPhase.class);
@@ -49,20 +53,24 @@ public final class CommitPhase implements PhaseLogic {
     public PhaseOutcome run(Handoff handoff, TaskTrace trace) {
         LOG.infof("committer: task %s COMMIT started", handoff.task());
         PhaseOutcome outcome = commit(handoff, trace);
-        LOG.infof("committer: task %s COMMIT ended: %s", handoff.task(), outcome.transition().label());
+        LOG.infof("committer: task %s COMMIT ended: %s", handoff.task(),
+                outcome.isParked() ? "parked for an operator" : outcome.transition().label());
         return outcome;
     }
 
     /** What merging and pushing came to: the commit now at the target, or why there is none. */
-    private record Merged(String commit, String problem) {}
+    private record Merged(String commit, String problem) {
+        GateResult decision(String task, String target) {
+            return commit != null ? GateResult.allow(MERGE, "r1/" + task + " is merged into " + target + " at " + commit + " and pushed")
+                    : GateResult.block(MERGE, problem);
+        }
+    }
 
     private PhaseOutcome commit(Handoff handoff, TaskTrace trace) {
         TaskSpec spec = handoff.taskSpec();
         String task = handoff.task();
-        String branch = "r1/" + task;
-        String target = spec.targetBranch();
         CachedRepo repo = cache.fetch(spec.repository());
-        String source = repo.branch(branch).orElseThrow(() -> new GitException(branch + " is not on the origin; EXECUTE pushes it first"));
+        String source = source(repo, task);
         String base = repo.resolve(spec.baseRef());
         GateSuite suite;
         try {
@@ -78,18 +86,55 @@ public final class CommitPhase implements PhaseLogic {
                 .diff(TaskGates.diff(repo.git("diff", "--no-color", base, source).getBytes(StandardCharsets.UTF_8)))
                 .role("committer").build();
         List<GateResult> library = TaskGates.results(suite.evaluate(input));
-        List<GateResult> stopping = library.stream().filter(g -> g.verdict() != Verdict.ALLOW).toList();
-        if (!stopping.isEmpty()) {
-            // An escalation here would need the merge to run after the operator's approval; the committer
-            // takes no approvals yet, so it stops the task like a block (escalate at EXECUTE->VERIFY instead).
+        Verdict overall = GateStep.overall(library);
+        if (overall == Verdict.BLOCK) {
             List<GateResult> all = new ArrayList<>(library);
-            all.add(GateResult.block(MERGE, "not merged: " + String.join(", ", stopping.stream().map(GateResult::gate).toList())
-                    + " did not allow finishing the task" + (stopping.stream().anyMatch(g -> g.verdict() == Verdict.ESCALATE)
-                    ? " (an escalation at COMMIT->DONE cannot be approved; put the rule at EXECUTE->VERIFY)" : "")));
+            all.add(GateResult.block(MERGE, "not merged: " + String.join(", ", library.stream()
+                    .filter(g -> g.verdict() == Verdict.BLOCK).map(GateResult::gate).toList()) + " did not allow finishing the task"));
             trace.decisions(TO_DONE, TaskGates.ordered(required, all));
             return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
         }
+        if (overall == Verdict.ESCALATE) {
+            // Nothing is merged until an operator approves: the merge runs in resume(), and its decision joins these.
+            return GateStep.park(handoff, trace, TO_DONE, library, required, GateStep.Onward.terminal(Stage.DONE));
+        }
+        Merged merged = merge(spec, task, repo, source, trace);
+        List<GateResult> all = new ArrayList<>(library);
+        all.add(merged.decision(task, spec.targetBranch()));
+        trace.decisions(TO_DONE, TaskGates.ordered(required, all));
+        return PhaseOutcome.terminal(trace.transition(merged.commit() == null ? Stage.FAILED : Stage.DONE,
+                merged.commit() == null ? List.of() : required, null));
+    }
 
+    /**
+     * An operator decided on a task parked at COMMIT->DONE. Approve: the merge runs now; its
+     * decision and the decisions recorded before parking are the transition's direct causes, and the
+     * override names the operator and the escalated decisions. Reject: FAILED, nothing merged. Safe
+     * to run again after a crash: a branch already merged is not merged twice.
+     */
+    @Override
+    public PhaseOutcome resume(Parked parked, TaskTrace trace, boolean approve, String operator, String reason) {
+        if (!approve) return GateStep.decide(parked, trace, false, operator, reason);
+        TaskSpec spec = parked.handoff().taskSpec();
+        String task = parked.task();
+        CachedRepo repo = cache.fetch(spec.repository());
+        Merged merged = merge(spec, task, repo, source(repo, task), trace);
+        trace.decisions(TO_DONE, List.of(merged.decision(task, spec.targetBranch())));
+        if (merged.commit() == null) return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+        trace.follow(parked.frontier());
+        return PhaseOutcome.terminal(trace.transition(Stage.DONE, parked.requiredGates(),
+                new Payload.Override(operator, reason, parked.escalated())));
+    }
+
+    private static String source(CachedRepo repo, String task) {
+        String branch = "r1/" + task;
+        return repo.branch(branch).orElseThrow(() -> new GitException(branch + " is not on the origin; EXECUTE pushes it first"));
+    }
+
+    /** Merges r1/TASK into the target and pushes it; the commit is recorded as an artifact when it lands. */
+    private Merged merge(TaskSpec spec, String task, CachedRepo repo, String source, TaskTrace trace) {
+        String branch = "r1/" + task;
+        String target = spec.targetBranch();
         Merged merged = null;
         for (int attempt = 1; merged == null; attempt++) {
             if (attempt > 1) repo.fetch();
@@ -117,20 +162,11 @@ public final class CommitPhase implements PhaseLogic {
                 merged = new Merged(null, "the origin refused the push of " + target + ": " + push.summary());
             }
         }
-
-        if (merged.commit() == null) {
-            List<GateResult> all = new ArrayList<>(library);
-            all.add(GateResult.block(MERGE, merged.problem()));
-            trace.decisions(TO_DONE, TaskGates.ordered(required, all));
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+        if (merged.commit() != null) {
+            trace.artifact("commit", "application/x-git-commit", merged.commit().getBytes(StandardCharsets.US_ASCII),
+                    "git:" + target + "@" + merged.commit(), target + " is at " + merged.commit());
         }
-        String commit = merged.commit();
-        trace.artifact("commit", "application/x-git-commit", commit.getBytes(StandardCharsets.US_ASCII), "git:" + target + "@" + commit,
-                target + " is at " + commit);
-        List<GateResult> all = new ArrayList<>(library);
-        all.add(GateResult.allow(MERGE, branch + " is merged into " + target + " at " + commit + " and pushed"));
-        trace.decisions(TO_DONE, TaskGates.ordered(required, all));
-        return PhaseOutcome.terminal(trace.transition(Stage.DONE, required, null));
+        return merged;
     }
 
     static String message(TaskSpec spec, String task) {

@@ -1,5 +1,6 @@
 package dev.r1.committer;
 
+import dev.r1.pipeline.flow.ControlFollower;
 import dev.r1.pipeline.flow.Handoff;
 import dev.r1.pipeline.flow.PhaseWorker;
 import dev.r1.pipeline.git.RepoCache;
@@ -43,18 +44,31 @@ public class CommitterService {
     @ConfigProperty(name = "r1.data", defaultValue = "r1-data")
     String data;
 
+    @ConfigProperty(name = "r1.control.settle", defaultValue = "PT2S")
+    Duration settle;
+
     private PhaseWorker worker;
+    private ControlFollower control;
 
     @PostConstruct
     void start() {
         RepoCache cache = RepoCache.of(Path.of(data), "committer");
         worker = new PhaseWorker(new PhaseWorker.Config("committer", Stage.COMMIT, workers, leaseTtl), tx, out,
                 new CommitPhase(cache), value -> Handoff.decodeFor(Stage.COMMIT, value));
+        control = new ControlFollower(Stage.COMMIT, worker, settle.toMillis());
     }
 
     @PreDestroy
     void stop() {
+        control.close();
         worker.close();
+    }
+
+    /** Tasks parked at COMMIT->DONE and operators' decisions on them. */
+    @Incoming("committer-control")
+    public CompletionStage<Void> control(KafkaRecord<String, byte[]> record) {
+        control.accept(record.getKey(), record.getPayload());
+        return record.ack();
     }
 
     @Incoming("committer-handoffs")

@@ -7,6 +7,10 @@ import static dev.r1.executor.Fixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.r1.executor.Fixtures;
+import dev.r1.pipeline.flow.Json;
+import dev.r1.pipeline.flow.Parked;
+import dev.r1.pipeline.flow.PhaseOutcome;
+import dev.r1.pipeline.gating.GateStep;
 import dev.r1.pipeline.git.RepoCache;
 import dev.r1.stoke.event.Event;
 import dev.r1.stoke.event.EventType;
@@ -160,6 +164,60 @@ class CommitPhaseTest {
                 handoff(spec(origin, "release/next"), Stage.COMMIT, 1, null));
         assertThat(run.transition().label()).isEqualTo("COMMIT->DONE");
         assertThat(git(origin, "rev-parse", "release/next")).isEqualTo(task);
+    }
+
+    /** A repository gates file whose COMMIT->DONE policy wants a person to sign off a version bump. */
+    private static final String RELEASE_SIGN_OFF = """
+            version: 1
+            extends: default
+            gates:
+              policy:
+                rules:
+                  - id: release-sign-off
+                    at: [COMMIT->DONE]
+                    when: "diff.paths.exists(p, p == 'VERSION')"
+                    verdict: escalate
+                    message: "a version bump needs a release manager's sign-off before it is merged"
+            """;
+
+    @Test
+    void anEscalationAtCommitParksUnmergedAndTheMergeRunsOnTheOperatorsApproval() throws Exception {
+        Path origin = origin(tmp, Map.of("a.txt", "one\n", ".r1/gates.yaml", RELEASE_SIGN_OFF));
+        String main = git(origin, "rev-parse", "main");
+        String task = change(origin, tmp.resolve("work"), "origin/main", "r1/t-com", Map.of("VERSION", "1.0\n"));
+        CommitPhase phase = new CommitPhase(RepoCache.of(tmp.resolve("data"), "committer"));
+        Fixtures.Run run = run(phase, handoff(spec(origin, "main"), Stage.COMMIT, 1, null));
+
+        assertThat(run.outcome().isParked()).isTrue();
+        assertThat(run.recorded()).extracting(Event::type).containsExactly(EventType.GATE_DECISION);
+        Payload.GateDecision policy = (Payload.GateDecision) run.recorded().get(0).payload();
+        assertThat(policy.verdict()).isEqualTo(Verdict.ESCALATE);
+        assertThat(policy.reason()).contains("release-sign-off");
+        assertThat(git(origin, "rev-parse", "main")).as("nothing is merged before the approval").isEqualTo(main);
+        Parked parked = Json.read(Json.write(run.outcome().parked()), Parked.class); // as kept on r1.control
+        assertThat(parked.to()).isEqualTo(Stage.DONE);
+        assertThat(parked.nextTopic()).isNull();
+        assertThat(parked.requiredGates()).containsExactly("merge", "policy");
+        assertThat(parked.escalated()).containsExactly(run.recorded().get(0).id());
+
+        Fixtures.ListSink rejectSink = new Fixtures.ListSink();
+        PhaseOutcome rejected = phase.resume(parked, GateStep.resumeTrace(parked, rejectSink), false, "olivia", "not this release");
+        assertThat(rejected.transition().label()).isEqualTo("COMMIT->FAILED");
+        assertThat(git(origin, "rev-parse", "main")).isEqualTo(main);
+
+        Fixtures.ListSink sink = new Fixtures.ListSink();
+        PhaseOutcome approved = phase.resume(parked, GateStep.resumeTrace(parked, sink), true, "olivia", "signed off for 1.0");
+        assertThat(git(origin, "rev-parse", "main")).isEqualTo(task);
+        Event done = approved.transition();
+        assertThat(done.label()).isEqualTo("COMMIT->DONE");
+        assertThat(done.asTransition().requiredGates()).containsExactly("merge", "policy");
+        assertThat(done.asTransition().override().operator()).isEqualTo("olivia");
+        assertThat(done.asTransition().override().decisions()).containsExactly(parked.escalated().get(0));
+        Event merge = sink.events.stream().filter(e -> e.payload() instanceof Payload.GateDecision d && d.gate().equals("merge"))
+                .findFirst().orElseThrow();
+        assertThat(((Payload.GateDecision) merge.payload()).verdict()).isEqualTo(Verdict.ALLOW);
+        // The gate invariant: both required gates' decisions are direct causes of the transition.
+        assertThat(done.causedBy()).containsExactlyInAnyOrder(merge.id(), parked.escalated().get(0));
     }
 
     @Test

@@ -192,16 +192,16 @@ public final class PhaseWorker implements AutoCloseable {
     }
 
     /**
-     * An operator decided on a task this phase parked: records the transition (approve: the one
-     * the phase would have made, with the override; reject: FAILED) and, in the same transaction,
-     * the next hand-off and the parked record's tombstone. Runs in the pool; the returned future
-     * completes when the transaction has.
+     * An operator decided on a task this phase parked: records what {@link PhaseLogic#resume} makes
+     * of it (approve: the transition the phase would have made, with the override; reject: FAILED)
+     * and, in the same transaction, the next hand-off and the parked record's tombstone. Runs in the
+     * pool; the returned future completes when the transaction has.
      */
     public CompletableFuture<Event> resume(Parked parked, boolean approve, String operator, String reason, List<String> approvalKeys) {
         return CompletableFuture.supplyAsync(() -> {
             KafkaSink sink = new KafkaSink();
             TaskTrace trace = dev.r1.pipeline.gating.GateStep.resumeTrace(parked, sink);
-            PhaseOutcome outcome = dev.r1.pipeline.gating.GateStep.decide(parked, trace, approve, operator, reason);
+            PhaseOutcome outcome = decided(parked, trace, approve, operator, reason);
             sink.flush();
             CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
                 em.send(Records.event(outcome.transition()));
@@ -213,6 +213,17 @@ public final class PhaseWorker implements AutoCloseable {
             LOG.infof("%s: task %s resumed by %s: %s", name, parked.task(), operator, outcome.transition().label());
             return outcome.transition();
         }, workers);
+    }
+
+    private PhaseOutcome decided(Parked parked, TaskTrace trace, boolean approve, String operator, String reason) {
+        try {
+            return logic.resume(parked, trace, approve, operator, reason);
+        } catch (Exception e) {
+            // As in run(): work that fails after the decision ends the task, with the reason on record.
+            LOG.errorf(e, "%s: task %s failed after the operator's decision", name, parked.task());
+            trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
+            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+        }
     }
 
     private void tendLeases() {

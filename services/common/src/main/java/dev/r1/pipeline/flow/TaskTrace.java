@@ -119,6 +119,16 @@ public final class TaskTrace {
         return out;
     }
 
+    /**
+     * Makes the next event caused by {@code ids} as well: a parked phase that does more work after
+     * an operator's approval (the committer's merge) still ends in a transition whose direct
+     * causes include the decisions recorded before it parked, as the gate invariant requires.
+     */
+    public void follow(java.util.Collection<String> ids) {
+        frontier = new TreeSet<>(frontier);
+        frontier.addAll(ids);
+    }
+
     /** The root of a task's graph: START->PLAN, recorded and sent at once. */
     public Event start() {
         if (!frontier.isEmpty()) throw new IllegalStateException("a task starts only once");

@@ -45,6 +45,22 @@ public final class GateStep {
         Verdict v = overall(results);
         if (v == Verdict.BLOCK) return onBlock.get();
         if (v == Verdict.ALLOW) return onward(handoff, trace, required, onward, null);
+        return parked(handoff, trace, results, decisions, required, onward);
+    }
+
+    /**
+     * Records the decisions (none may block, some escalate) and parks the task: for a phase whose
+     * own part of the transition (the committer's merge) runs only once an operator approves, so
+     * {@code required} may name gates the results do not decide yet.
+     */
+    public static PhaseOutcome park(Handoff handoff, TaskTrace trace, Transition transition, List<GateResult> results,
+            List<String> required, Onward onward) {
+        if (overall(results) != Verdict.ESCALATE) throw new IllegalArgumentException("only escalated decisions park a task");
+        return parked(handoff, trace, results, trace.decisions(transition, results), required, onward);
+    }
+
+    private static PhaseOutcome parked(Handoff handoff, TaskTrace trace, List<GateResult> results, List<Event> decisions,
+            List<String> required, Onward onward) {
         List<String> ids = new ArrayList<>();
         List<Parked.Escalation> gates = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
