@@ -45,7 +45,18 @@ public final class Engines implements EngineFactory {
 
     /** The config {@code R1_CONFIG} or {@code ~/.r1/config.yaml} holds (none: built-in providers only), keys from the process environment. */
     public static Engines fromEnvironment() {
-        return new Engines(R1Config.fromEnvironment(System.getenv()), System.getenv());
+        return fromEnvironment(Optional.empty());
+    }
+
+    /**
+     * The config in {@code file} when a service's {@code r1.config} setting names one, else as
+     * {@link #fromEnvironment()}; keys from the process environment either way. A setting exists
+     * beside {@code R1_CONFIG} because a service's environment is fixed when its JVM starts, while
+     * its settings also come from application.properties and system properties.
+     */
+    public static Engines fromEnvironment(Optional<Path> file) {
+        Map<String, String> env = System.getenv();
+        return new Engines(file.map(R1Config::load).orElseGet(() -> R1Config.fromEnvironment(env)), env);
     }
 
     public R1Config config() {

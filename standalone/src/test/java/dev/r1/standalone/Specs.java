@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Scripted task specs for the end-to-end tests. Each task writes {@code out/<id>.txt}; its
+ * Task specs for the end-to-end tests. Each scripted task writes {@code out/<id>.txt}; its
  * test command passes only when that file says {@code ok}, so a task's outcome is decided by
- * what its attempts write, and tasks on one repository never break each other's tests.
+ * what its attempts write, and tasks on one repository never break each other's tests. Model
+ * tasks ({@link #model}) do whatever their provider's stand-in answers.
  */
 final class Specs {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +79,23 @@ final class Specs {
         steps.addObject().putObject("write").put("path", file(id)).put("content", "ok\n");
         steps.addObject().put("run", "sleep " + seconds);
         steps.addObject().putObject("read").put("path", file(id));
+        return s;
+    }
+
+    /**
+     * A task for a model engine: {@code engine: {kind, provider}} with the rest of the route as
+     * fallbacks, and one attempt, so what the provider answered first decides the outcome.
+     */
+    static ObjectNode model(String id, Path repo, String goal, String testCommand, String kind, String provider) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("id", id);
+        s.put("repository", repo.toString());
+        s.put("base_ref", "main");
+        s.put("target_branch", "main");
+        s.put("goal", goal);
+        s.put("test_command", testCommand);
+        s.putObject("budget").put("max_cost_usd", 2.0).put("max_attempts", 1).put("max_tool_calls", 50);
+        s.putObject("engine").put("kind", kind).put("provider", provider);
         return s;
     }
 

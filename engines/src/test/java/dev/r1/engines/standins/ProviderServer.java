@@ -1,10 +1,12 @@
 package dev.r1.engines.standins;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -46,11 +48,23 @@ public final class ProviderServer implements AutoCloseable {
 
     /** Answers the calls in order with these responses; the last one repeats. */
     public ProviderServer replies(ResponseDefinitionBuilder... responses) {
+        return replies(List.of(), responses);
+    }
+
+    /**
+     * Answers the calls whose body contains every one of {@code markers} in order with these
+     * responses; the last one repeats. Each set of markers is its own conversation, so one server
+     * can stand in for a provider that several tasks, roles or plan items call at the same time.
+     * A later set takes precedence over an earlier one that also matches.
+     */
+    public ProviderServer replies(List<String> markers, ResponseDefinitionBuilder... responses) {
+        String scenario = markers.isEmpty() ? "exchange" : "exchange " + String.join(" + ", markers);
         String state = Scenario.STARTED;
         for (int i = 0; i < responses.length; i++) {
             String next = i + 1 < responses.length ? "call-" + (i + 2) : state;
-            server.stubFor(post(urlPathEqualTo(path)).inScenario("exchange").whenScenarioStateIs(state)
-                    .willReturn(responses[i]).willSetStateTo(next));
+            MappingBuilder call = post(urlPathEqualTo(path));
+            for (String m : markers) call = call.withRequestBody(containing(m));
+            server.stubFor(call.inScenario(scenario).whenScenarioStateIs(state).willReturn(responses[i]).willSetStateTo(next));
             state = next;
         }
         return this;

@@ -1,5 +1,6 @@
 package dev.r1.executor;
 
+import dev.r1.engines.Engines;
 import dev.r1.pipeline.flow.Handoff;
 import dev.r1.pipeline.flow.PhaseWorker;
 import dev.r1.pipeline.flow.ControlFollower;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -44,6 +46,10 @@ public class ExecutorService {
     @ConfigProperty(name = "r1.data", defaultValue = "r1-data")
     String data;
 
+    /** The engines config file, which {@code R1_CONFIG} in the environment also sets; unset, {@code ~/.r1/config.yaml}. */
+    @ConfigProperty(name = "r1.config")
+    Optional<String> enginesConfig;
+
     private PhaseWorker worker;
     private ControlFollower control;
 
@@ -57,7 +63,8 @@ public class ExecutorService {
         settleMillis = settle.toMillis();
         RepoCache cache = RepoCache.of(Path.of(data), "executor");
         worker = new PhaseWorker(new PhaseWorker.Config("executor", Stage.EXECUTE, workers, leaseTtl), tx, out,
-                new ExecutePhase(cache), value -> Handoff.decodeFor(Stage.EXECUTE, value));
+                new ExecutePhase(cache, Engines.fromEnvironment(enginesConfig.map(Path::of))),
+                value -> Handoff.decodeFor(Stage.EXECUTE, value));
         control = new ControlFollower(Stage.EXECUTE, worker, settleMillis);
     }
 

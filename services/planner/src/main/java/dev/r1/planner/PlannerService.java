@@ -53,6 +53,10 @@ public class PlannerService {
     @ConfigProperty(name = "r1.data", defaultValue = "r1-data")
     String data;
 
+    /** The engines config file, which {@code R1_CONFIG} in the environment also sets; unset, {@code ~/.r1/config.yaml}. */
+    @ConfigProperty(name = "r1.config")
+    Optional<String> enginesConfig;
+
     private PhaseWorker worker;
     private ControlFollower control;
 
@@ -66,7 +70,8 @@ public class PlannerService {
         settleMillis = settle.toMillis();
         RepoCache cache = RepoCache.of(Path.of(data), "planner");
         worker = new PhaseWorker(new PhaseWorker.Config("planner", Stage.PLAN, workers, leaseTtl), tx, out,
-                new PlanPhase(Engines.fromEnvironment(), spec -> gatesFile(cache, spec)), PlannerService::decode);
+                new PlanPhase(Engines.fromEnvironment(enginesConfig.map(Path::of)), spec -> gatesFile(cache, spec)),
+                PlannerService::decode);
         control = new ControlFollower(Stage.PLAN, worker, settleMillis);
     }
 

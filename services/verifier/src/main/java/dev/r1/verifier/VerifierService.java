@@ -1,5 +1,6 @@
 package dev.r1.verifier;
 
+import dev.r1.engines.Engines;
 import dev.r1.pipeline.flow.Handoff;
 import dev.r1.pipeline.flow.PhaseWorker;
 import dev.r1.pipeline.flow.ControlFollower;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -47,6 +49,10 @@ public class VerifierService {
     @ConfigProperty(name = "r1.data", defaultValue = "r1-data")
     String data;
 
+    /** The engines config file, which {@code R1_CONFIG} in the environment also sets; unset, {@code ~/.r1/config.yaml}. */
+    @ConfigProperty(name = "r1.config")
+    Optional<String> enginesConfig;
+
     private PhaseWorker worker;
     private ControlFollower control;
 
@@ -60,7 +66,8 @@ public class VerifierService {
         settleMillis = settle.toMillis();
         RepoCache cache = RepoCache.of(Path.of(data), "verifier");
         worker = new PhaseWorker(new PhaseWorker.Config("verifier", Stage.VERIFY, workers, leaseTtl), tx, out,
-                new VerifyPhase(cache, testTimeout), value -> Handoff.decodeFor(Stage.VERIFY, value));
+                new VerifyPhase(cache, testTimeout, Engines.fromEnvironment(enginesConfig.map(Path::of))),
+                value -> Handoff.decodeFor(Stage.VERIFY, value));
         control = new ControlFollower(Stage.VERIFY, worker, settleMillis);
     }
 
