@@ -172,21 +172,27 @@ public final class PhaseWorker implements AutoCloseable {
     private void complete(Lease lease, PhaseOutcome outcome, Duration work) {
         if (outcome.isParked()) {
             Parked p = outcome.parked();
-            CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
-                em.send(Records.park(p));
-                em.send(Records.release(lease));
-                return Uni.createFrom().voidItem();
-            }), lane).join();
+            CompletableFuture.runAsync(() -> {
+                running.remove(lease.key());
+                tx.withTransactionAndAwait(em -> {
+                    em.send(Records.park(p));
+                    em.send(Records.release(lease));
+                    return Uni.createFrom().voidItem();
+                });
+            }, lane).join();
             LOG.infof("%s: task %s parked: gates %s escalated; waiting for an operator", name, lease.task(),
                     p.gates().stream().map(Parked.Escalation::gate).toList());
             return;
         }
-        CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
-            em.send(Records.transition(outcome.transition(), work));
-            if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
-            em.send(Records.release(lease));
-            return Uni.createFrom().voidItem();
-        }), lane).join();
+        CompletableFuture.runAsync(() -> {
+            running.remove(lease.key());
+            tx.withTransactionAndAwait(em -> {
+                em.send(Records.transition(outcome.transition(), work));
+                if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
+                em.send(Records.release(lease));
+                return Uni.createFrom().voidItem();
+            });
+        }, lane).join();
         Event t = outcome.transition();
         LOG.infof("%s: task %s %s", name, lease.task(), t.label());
     }
@@ -229,11 +235,7 @@ public final class PhaseWorker implements AutoCloseable {
     private void tendLeases() {
         try {
             long now = now();
-            for (Lease lease : List.copyOf(running.values())) {
-                Lease renewed = lease.renewed(owner, now + leaseTtl.toMillis());
-                running.replace(lease.key(), renewed);
-                out.sendMessage(Records.lease(renewed)).subscribe().with(ok -> { }, e -> LOG.warnf("%s: lease renewal failed: %s", name, e));
-            }
+            if (!running.isEmpty()) lane.execute(this::renewLeases);
             for (Lease lease : List.copyOf(observed.values())) {
                 if (lease.expiresAtMillis() < now && !owner.equals(lease.owner()) && !running.containsKey(lease.key())) {
                     LOG.infof("%s: lease of task %s held by %s expired; taking it over", name, lease.task(), lease.owner());
@@ -245,6 +247,31 @@ public final class PhaseWorker implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "%s: lease upkeep failed", name);
+        }
+    }
+
+    /**
+     * Renews the leases of the work running here, in one transaction on the lane. On the lane, a
+     * renewal can never land after the completion that releases its lease (a stale renewal after
+     * the tombstone would make a restarted instance run the finished phase again): a completion
+     * takes its lease out of {@link #running} on the lane before its transaction.
+     */
+    private void renewLeases() {
+        long until = now() + leaseTtl.toMillis();
+        List<Lease> renewed = new ArrayList<>();
+        for (Lease lease : running.values()) {
+            Lease r = lease.renewed(owner, until);
+            running.replace(lease.key(), r);
+            renewed.add(r);
+        }
+        if (renewed.isEmpty()) return;
+        try {
+            tx.withTransactionAndAwait(em -> {
+                for (Lease r : renewed) em.send(Records.lease(r));
+                return Uni.createFrom().voidItem();
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: lease renewal failed: %s", name, e);
         }
     }
 
