@@ -53,6 +53,8 @@ public final class PhaseWorker implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<String, Lease> running = new ConcurrentHashMap<>();
     private final Map<String, Lease> observed = new ConcurrentHashMap<>();
+    /** When (local clock) the latest record of each observed lease was read. */
+    private final Map<String, Long> observedAt = new ConcurrentHashMap<>();
 
     public PhaseWorker(Config config, KafkaTransactions<byte[]> tx, MutinyEmitter<byte[]> out, PhaseLogic logic,
             Function<byte[], Handoff> decoder) {
@@ -128,10 +130,12 @@ public final class PhaseWorker implements AutoCloseable {
         if (key == null || !key.endsWith("/" + stage.name())) return;
         if (record.getPayload() == null) {
             observed.remove(key);
+            observedAt.remove(key);
             return;
         }
         try {
             observed.put(key, Json.read(record.getPayload(), Lease.class));
+            observedAt.put(key, now());
         } catch (IllegalArgumentException e) {
             LOG.warnf("%s: unreadable lease %s: %s", name, key, e.getMessage());
         }
@@ -237,10 +241,14 @@ public final class PhaseWorker implements AutoCloseable {
             long now = now();
             if (!running.isEmpty()) lane.execute(this::renewLeases);
             for (Lease lease : List.copyOf(observed.values())) {
-                if (lease.expiresAtMillis() < now && !owner.equals(lease.owner()) && !running.containsKey(lease.key())) {
+                // A lease must also have stood unchanged here for a TTL: at start-up the whole topic is
+                // replayed, and a lease read just before its own tombstone is not abandoned work.
+                boolean settled = now - observedAt.getOrDefault(lease.key(), now) >= leaseTtl.toMillis();
+                if (lease.expiresAtMillis() < now && settled && !owner.equals(lease.owner()) && !running.containsKey(lease.key())) {
                     LOG.infof("%s: lease of task %s held by %s expired; taking it over", name, lease.task(), lease.owner());
                     Lease mine = lease.renewed(owner, now + leaseTtl.toMillis());
                     observed.put(mine.key(), mine);
+                    observedAt.put(mine.key(), now);
                     out.sendMessage(Records.lease(mine)).await().atMost(Duration.ofSeconds(30));
                     start(mine);
                 }
