@@ -63,10 +63,11 @@ public class LedgerStore {
     public record TaskSummary(String task, long events, String terminal, String receiptDigest, long firstMillis, long lastMillis) {}
 
     /**
-     * Stores admitted events, in order, in one transaction: four queries load what the checks
+     * Stores admitted events, in order, in one transaction: three queries load what the checks
      * need (the events and causes already stored, the tasks' roots and terminals, their receipts),
-     * the checks run in memory, the accepted events go in with multi-row inserts, and each terminal
-     * transition seals its task's receipt. An event is refused if one of its causes is neither
+     * the checks run in memory, each terminal transition seals its task's receipt (one more query
+     * reads the stored events of those tasks), and the accepted events and the receipts go in with
+     * one insert each. An event is refused if one of its causes is neither
      * stored for its task nor accepted earlier in the list, if it is a second root or a second
      * terminal, if it follows a terminal, or if it breaks the gate invariant; a refusal writes
      * nothing for that event and does not stop the others.
