@@ -7,16 +7,14 @@ import dev.r1.pipeline.TopicAdmin;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.commons.io.FileUtils;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -107,7 +105,7 @@ public class EmbeddedStack implements QuarkusTestResourceLifecycleManager {
             postgres = null;
         }
         if (dir != null) {
-            deleteQuietly(dir);
+            FileUtils.deleteQuietly(dir.toFile());
             dir = null;
         }
         bootstrap = null;
@@ -148,26 +146,6 @@ public class EmbeddedStack implements QuarkusTestResourceLifecycleManager {
             return ConfigProvider.getConfig().getOptionalValue(key, String.class);
         } catch (RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void deleteQuietly(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // A temp directory left behind is harmless; the servers are already stopped.
         }
     }
 }

@@ -76,9 +76,7 @@ public final class CommitPhase implements PhaseLogic {
         try {
             suite = TaskGates.load(spec, repo, base);
         } catch (GatesConfigException e) {
-            String reason = TaskGates.describe(e);
-            trace.artifact("gates-error", "text/plain", reason.getBytes(StandardCharsets.UTF_8), null, reason);
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            return PhaseOutcome.failed(trace, "gates-error", TaskGates.describe(e));
         }
         List<String> required = suite.requiredGates(Checkpoint.COMMIT_DONE);
         // The library's COMMIT->DONE gates (policy: who may finish a task, ...) decide before anything is merged.
@@ -92,7 +90,7 @@ public final class CommitPhase implements PhaseLogic {
             all.add(GateResult.block(MERGE, "not merged: " + String.join(", ", library.stream()
                     .filter(g -> g.verdict() == Verdict.BLOCK).map(GateResult::gate).toList()) + " did not allow finishing the task"));
             trace.decisions(TO_DONE, TaskGates.ordered(required, all));
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            return PhaseOutcome.failed(trace);
         }
         if (overall == Verdict.ESCALATE) {
             // Nothing is merged until an operator approves: the merge runs in resume(), and its decision joins these.
@@ -120,7 +118,7 @@ public final class CommitPhase implements PhaseLogic {
         CachedRepo repo = cache.fetch(spec.repository());
         Merged merged = merge(spec, task, repo, source(repo, task), trace);
         trace.decisions(TO_DONE, List.of(merged.decision(task, spec.targetBranch())));
-        if (merged.commit() == null) return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+        if (merged.commit() == null) return PhaseOutcome.failed(trace);
         trace.follow(parked.frontier());
         return PhaseOutcome.terminal(trace.transition(Stage.DONE, parked.requiredGates(),
                 new Payload.Override(operator, reason, parked.escalated())));

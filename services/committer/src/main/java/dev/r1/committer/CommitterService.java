@@ -1,7 +1,7 @@
 package dev.r1.committer;
 
-import dev.r1.pipeline.flow.ControlFollower;
 import dev.r1.pipeline.flow.Handoff;
+import dev.r1.pipeline.flow.PhaseRuntime;
 import dev.r1.pipeline.flow.PhaseWorker;
 import dev.r1.pipeline.git.RepoCache;
 import dev.r1.stoke.event.Stage;
@@ -47,38 +47,33 @@ public class CommitterService {
     @ConfigProperty(name = "r1.control.settle", defaultValue = "PT2S")
     Duration settle;
 
-    private PhaseWorker worker;
-    private ControlFollower control;
+    private PhaseRuntime phase;
 
     @PostConstruct
     void start() {
         RepoCache cache = RepoCache.of(Path.of(data), "committer");
-        worker = new PhaseWorker(new PhaseWorker.Config("committer", Stage.COMMIT, workers, leaseTtl), tx, out,
-                new CommitPhase(cache), value -> Handoff.decodeFor(Stage.COMMIT, value));
-        control = new ControlFollower(Stage.COMMIT, worker, settle.toMillis());
+        phase = new PhaseRuntime(new PhaseWorker.Config("committer", Stage.COMMIT, workers, leaseTtl), tx, out,
+                new CommitPhase(cache), value -> Handoff.decodeFor(Stage.COMMIT, value), settle);
     }
 
     @PreDestroy
     void stop() {
-        control.close();
-        worker.close();
+        phase.close();
     }
 
     /** Tasks parked at COMMIT->DONE and operators' decisions on them. */
     @Incoming("committer-control")
     public CompletionStage<Void> control(KafkaRecord<String, byte[]> record) {
-        control.accept(record.getKey(), record.getPayload());
-        return record.ack();
+        return phase.control(record);
     }
 
     @Incoming("committer-handoffs")
     public Uni<Void> handoff(KafkaRecord<String, byte[]> record) {
-        return worker.claim(record);
+        return phase.handoff(record);
     }
 
     @Incoming("committer-leases")
     public CompletionStage<Void> lease(KafkaRecord<String, byte[]> record) {
-        worker.observe(record);
-        return record.ack();
+        return phase.lease(record);
     }
 }

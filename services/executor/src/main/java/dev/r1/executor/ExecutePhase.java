@@ -22,7 +22,6 @@ import dev.r1.pipeline.git.Git;
 import dev.r1.pipeline.git.RepoCache;
 import dev.r1.pipeline.git.Worktree;
 import dev.r1.pipeline.spec.TaskSpec;
-import dev.r1.stoke.event.Event;
 import dev.r1.stoke.event.Stage;
 import dev.r1.stoke.event.Transition;
 import dev.r1.gates.Checkpoint;
@@ -102,7 +101,7 @@ public final class ExecutePhase implements PhaseLogic {
         try {
             engines.check(spec);
         } catch (EngineException e) {
-            return failed(trace, "error", e.getMessage());
+            return PhaseOutcome.failed(trace, "error", e.getMessage());
         }
         CachedRepo repo = cache.fetch(spec.repository());
         String base = repo.resolve(spec.baseRef());
@@ -110,7 +109,7 @@ public final class ExecutePhase implements PhaseLogic {
         try {
             suite = TaskGates.load(spec, repo, base);
         } catch (GatesConfigException e) {
-            return failed(trace, "gates-error", TaskGates.describe(e));
+            return PhaseOutcome.failed(trace, "gates-error", TaskGates.describe(e));
         }
         GateInput.Task gateTask = TaskGates.task(task, spec, Phase.EXECUTE, Optional.of(base));
         ToolGuard guard = new ToolGuard(suite, gateTask);
@@ -144,7 +143,7 @@ public final class ExecutePhase implements PhaseLogic {
                 try {
                     engine = engines.start(EngineRequest.of(spec, attempt, note, wt.dir(), meter));
                 } catch (EngineException e) {
-                    return failed(trace, "error", redact.apply(e.getMessage()));
+                    return PhaseOutcome.failed(trace, "error", redact.apply(e.getMessage()));
                 }
                 AgentRun agent = new AgentRun(engine, tools, Recorder.of(trace), meter, spec.budget().maxToolCalls(), redact).guarded(guard);
                 end = agent.run();
@@ -154,14 +153,14 @@ public final class ExecutePhase implements PhaseLogic {
                 trace.decisions(Transition.of(Stage.EXECUTE, Stage.VERIFY), List.of(GateResult.block(TOOL_BUDGET,
                         "attempt " + attempt + " asked for more than budget.max_tool_calls = " + b.max()
                                 + " tool calls; raise the budget or split the task")));
-                return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+                return PhaseOutcome.failed(trace);
             }
             if (end instanceof AgentRun.End.CostBudget c) {
                 trace.decisions(Transition.of(Stage.EXECUTE, Stage.VERIFY), List.of(GateResult.block(COST_BUDGET, c.reason())));
-                return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+                return PhaseOutcome.failed(trace);
             }
             if (end instanceof AgentRun.End.Failed f) {
-                return failed(trace, "engine-error", "attempt " + attempt + " failed: " + f.reason());
+                return PhaseOutcome.failed(trace, "engine-error", "attempt " + attempt + " failed: " + f.reason());
             }
             identity = ((AgentRun.End.Done) end).identity();
 
@@ -179,18 +178,13 @@ public final class ExecutePhase implements PhaseLogic {
         }
         return GateStep.conclude(handoff, trace, TO_VERIFY, results, suite.requiredGates(Checkpoint.EXECUTE_VERIFY),
                 new GateStep.Onward(Stage.VERIFY, Topics.PHASE_VERIFY, attempt, identity.map(ExecutePhase::implementerNote).orElse(null)),
-                () -> PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null)));
+                () -> PhaseOutcome.failed(trace));
     }
 
     static final Transition TO_VERIFY = Transition.of(Stage.EXECUTE, Stage.VERIFY);
 
     private static Map<String, String> toolEnv(String task, int attempt) {
         return Map.of("R1_TASK", task, "R1_ATTEMPT", String.valueOf(attempt));
-    }
-
-    private static PhaseOutcome failed(TaskTrace trace, String label, String reason) {
-        trace.artifact(label, "text/plain", reason.getBytes(StandardCharsets.UTF_8), null, reason);
-        return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
     }
 
     /** The EXECUTE->VERIFY note of a model engine's attempt: who implemented it, for the cross-family reviewer. */

@@ -8,34 +8,33 @@ import dev.r1.engines.Engines;
 import dev.r1.engines.ModelPlanner;
 import dev.r1.engines.PlanItem;
 import dev.r1.engines.Step;
+import dev.r1.gates.Checkpoint;
+import dev.r1.gates.GateInput;
+import dev.r1.gates.GateSuite;
+import dev.r1.gates.GatesConfigException;
 import dev.r1.pipeline.Topics;
 import dev.r1.pipeline.flow.Handoff;
 import dev.r1.pipeline.flow.PhaseLogic;
 import dev.r1.pipeline.flow.PhaseOutcome;
 import dev.r1.pipeline.flow.TaskTrace;
 import dev.r1.pipeline.flow.TaskTrace.GateResult;
+import dev.r1.pipeline.gating.GateStep;
+import dev.r1.pipeline.gating.TaskGates;
 import dev.r1.pipeline.spec.Plan;
 import dev.r1.pipeline.spec.TaskSpec;
-import dev.r1.stoke.event.Event;
+import dev.r1.stoke.event.Phase;
 import dev.r1.stoke.event.Stage;
 import dev.r1.stoke.event.Transition;
-import dev.r1.stoke.event.Verdict;
 import dev.r1.stoke.json.Jcs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.nio.charset.StandardCharsets;
-import dev.r1.gates.Checkpoint;
-import dev.r1.gates.GateInput;
-import dev.r1.gates.GateSuite;
-import dev.r1.gates.GatesConfigException;
-import dev.r1.pipeline.gating.GateStep;
-import dev.r1.pipeline.gating.TaskGates;
-import dev.r1.stoke.event.Phase;
+import org.apache.commons.io.FileUtils;
 import org.jboss.logging.Logger;
 
 /**
@@ -95,7 +94,7 @@ public final class PlanPhase implements PhaseLogic {
                 trace.thought("plan-error", engines.redact("planning with a model failed; going on with the task's own plan: " + e.getMessage()));
                 spent = meter.spentUsd();
             } finally {
-                delete(scratch);
+                FileUtils.deleteQuietly(scratch.toFile());
             }
         }
         trace.artifact("plan", "application/json", planDocument(spec, plan, items), null, plan.summary().isEmpty() ? null : plan.summary(), usage);
@@ -108,7 +107,7 @@ public final class PlanPhase implements PhaseLogic {
             trace.artifact("gates-error", "text/plain", reason.getBytes(StandardCharsets.UTF_8), null, reason);
             trace.decisions(TO_EXECUTE, List.of(GateResult.block(GATES_FILE, reason)));
             LOG.infof("planner: task %s PLAN ended: %s", handoff.task(), reason);
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            return PhaseOutcome.failed(trace);
         }
         GateInput input = GateInput.at(Checkpoint.PLAN_EXECUTE, TaskGates.task(handoff.task(), spec, Phase.PLAN, Optional.empty()))
                 .plan(new GateInput.Plan(plan.summary(), plan.estimatedCostUsd(), plan.paths()))
@@ -120,7 +119,7 @@ public final class PlanPhase implements PhaseLogic {
         String note = items.size() > 1 || spent > 0 ? PlanItem.note(items.size() > 1 ? items : List.of(), spent) : null;
         PhaseOutcome outcome = GateStep.conclude(handoff, trace, TO_EXECUTE, results, required,
                 new GateStep.Onward(Stage.EXECUTE, Topics.PHASE_EXECUTE, 1, note),
-                () -> PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null)));
+                () -> PhaseOutcome.failed(trace));
         LOG.infof("planner: task %s PLAN ended: %s", handoff.task(),
                 outcome.isParked() ? "parked for an operator" : outcome.transition().label());
         return outcome;
@@ -141,14 +140,6 @@ public final class PlanPhase implements PhaseLogic {
             return Files.createTempDirectory("r1-plan-" + task.replaceAll("[^A-Za-z0-9._-]", "_"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp dir is harmless
         }
     }
 

@@ -1,8 +1,9 @@
 package dev.r1.planner;
 
-import dev.r1.pipeline.flow.Handoff;
-import dev.r1.pipeline.flow.PhaseWorker;
 import dev.r1.pipeline.flow.ControlFollower;
+import dev.r1.pipeline.flow.Handoff;
+import dev.r1.pipeline.flow.PhaseRuntime;
+import dev.r1.pipeline.flow.PhaseWorker;
 import dev.r1.pipeline.spec.TaskSpec;
 import dev.r1.pipeline.spec.TaskSpecs;
 import dev.r1.stoke.event.Stage;
@@ -57,22 +58,17 @@ public class PlannerService {
     @ConfigProperty(name = "r1.config")
     Optional<String> enginesConfig;
 
-    private PhaseWorker worker;
-    private ControlFollower control;
-
     @ConfigProperty(name = "r1.control.settle", defaultValue = "PT2S")
     Duration settle;
 
-    long settleMillis;
+    private PhaseRuntime phase;
 
     @PostConstruct
     void start() {
-        settleMillis = settle.toMillis();
         RepoCache cache = RepoCache.of(Path.of(data), "planner");
-        worker = new PhaseWorker(new PhaseWorker.Config("planner", Stage.PLAN, workers, leaseTtl), tx, out,
+        phase = new PhaseRuntime(new PhaseWorker.Config("planner", Stage.PLAN, workers, leaseTtl), tx, out,
                 new PlanPhase(Engines.fromEnvironment(enginesConfig.map(Path::of)), spec -> gatesFile(cache, spec)),
-                PlannerService::decode);
-        control = new ControlFollower(Stage.PLAN, worker, settleMillis);
+                PlannerService::decode, settle);
     }
 
     /** The task repository's .r1/gates.yaml at its base ref; when the repository cannot be read here, the preset (EXECUTE reads the file again). */
@@ -90,37 +86,30 @@ public class PlannerService {
         return TaskGates.repositoryFile(repo, base);
     }
 
-    PhaseWorker worker() {
-        return worker;
-    }
-
     @PreDestroy
     void stop() {
-        control.close();
-        worker.close();
+        phase.close();
     }
 
     @Incoming("planner-tasks")
     public Uni<Void> task(KafkaRecord<String, byte[]> record) {
-        return worker.claim(record);
+        return phase.handoff(record);
     }
 
     /** Parked tasks and operators' decisions. */
     @Incoming("planner-control")
     public CompletionStage<Void> control(KafkaRecord<String, byte[]> record) {
-        control.accept(record.getKey(), record.getPayload());
-        return record.ack();
+        return phase.control(record);
     }
 
     /** What this instance knows is parked (every phase's parked tasks). */
     public ControlFollower controlState() {
-        return control;
+        return phase.controlState();
     }
 
     @Incoming("planner-leases")
     public CompletionStage<Void> lease(KafkaRecord<String, byte[]> record) {
-        worker.observe(record);
-        return record.ack();
+        return phase.lease(record);
     }
 
     /** A task spec off r1.tasks becomes the task's first hand-off; a spec without an id is refused. */

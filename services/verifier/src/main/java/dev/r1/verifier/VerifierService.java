@@ -2,8 +2,8 @@ package dev.r1.verifier;
 
 import dev.r1.engines.Engines;
 import dev.r1.pipeline.flow.Handoff;
+import dev.r1.pipeline.flow.PhaseRuntime;
 import dev.r1.pipeline.flow.PhaseWorker;
-import dev.r1.pipeline.flow.ControlFollower;
 import dev.r1.pipeline.git.RepoCache;
 import dev.r1.stoke.event.Stage;
 import io.quarkus.runtime.Startup;
@@ -53,50 +53,37 @@ public class VerifierService {
     @ConfigProperty(name = "r1.config")
     Optional<String> enginesConfig;
 
-    private PhaseWorker worker;
-    private ControlFollower control;
-
     @ConfigProperty(name = "r1.control.settle", defaultValue = "PT2S")
     Duration settle;
 
-    long settleMillis;
+    private PhaseRuntime phase;
 
     @PostConstruct
     void start() {
-        settleMillis = settle.toMillis();
         RepoCache cache = RepoCache.of(Path.of(data), "verifier");
-        worker = new PhaseWorker(new PhaseWorker.Config("verifier", Stage.VERIFY, workers, leaseTtl), tx, out,
+        phase = new PhaseRuntime(new PhaseWorker.Config("verifier", Stage.VERIFY, workers, leaseTtl), tx, out,
                 new VerifyPhase(cache, testTimeout, Engines.fromEnvironment(enginesConfig.map(Path::of))),
-                value -> Handoff.decodeFor(Stage.VERIFY, value));
-        control = new ControlFollower(Stage.VERIFY, worker, settleMillis);
+                value -> Handoff.decodeFor(Stage.VERIFY, value), settle);
     }
 
     @PreDestroy
     void stop() {
-        control.close();
-        worker.close();
+        phase.close();
     }
 
     @Incoming("verifier-handoffs")
     public Uni<Void> handoff(KafkaRecord<String, byte[]> record) {
-        return worker.claim(record);
+        return phase.handoff(record);
     }
 
     /** Parked tasks and operators' decisions. */
     @Incoming("verifier-control")
     public CompletionStage<Void> control(KafkaRecord<String, byte[]> record) {
-        control.accept(record.getKey(), record.getPayload());
-        return record.ack();
-    }
-
-    /** What this instance knows is parked (every phase's parked tasks). */
-    public ControlFollower controlState() {
-        return control;
+        return phase.control(record);
     }
 
     @Incoming("verifier-leases")
     public CompletionStage<Void> lease(KafkaRecord<String, byte[]> record) {
-        worker.observe(record);
-        return record.ack();
+        return phase.lease(record);
     }
 }

@@ -98,9 +98,7 @@ public final class VerifyPhase implements PhaseLogic {
         try {
             suite = TaskGates.load(spec, repo, base);
         } catch (GatesConfigException e) {
-            String reason = TaskGates.describe(e);
-            trace.artifact("gates-error", "text/plain", reason.getBytes(StandardCharsets.UTF_8), null, reason);
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            return PhaseOutcome.failed(trace, "gates-error", TaskGates.describe(e));
         }
         // A recorded (scripted) run has no model output to review: cross-family-review applies to model engines only,
         // and only when the gates file asks for it.
@@ -157,7 +155,7 @@ public final class VerifyPhase implements PhaseLogic {
             Event t = trace.transition(Stage.EXECUTE, List.of(), null);
             return new PhaseOutcome(t, Topics.PHASE_EXECUTE, handoff.next(Stage.EXECUTE, t.id(), trace.clock(), handoff.attempt() + 1, note));
         }
-        return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+        return PhaseOutcome.failed(trace);
     }
 
     /**
@@ -180,7 +178,7 @@ public final class VerifyPhase implements PhaseLogic {
         } catch (EngineException e) {
             String reason = engines.redact("the review could not be made: " + e.getMessage());
             trace.decisions(TO_COMMIT, TaskGates.ordered(required, with(tests, GateResult.block(CrossFamilyReview.GATE, reason), library)));
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            return PhaseOutcome.failed(trace);
         }
         if (o.answer() != null) {
             for (Step.ProviderSwitch s : o.answer().switches()) {
@@ -191,7 +189,7 @@ public final class VerifyPhase implements PhaseLogic {
                 o.answer() == null ? null : o.answer().usage().toX());
         if (o.refused()) {
             trace.decisions(TO_COMMIT, TaskGates.ordered(required, with(tests, GateResult.block(CrossFamilyReview.GATE, o.reason()), library)));
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            return PhaseOutcome.failed(trace);
         }
         if (!o.approved()) {
             trace.decisions(TO_COMMIT, TaskGates.ordered(required, with(tests, GateResult.block(CrossFamilyReview.GATE, o.reason()), library)));

@@ -1,6 +1,9 @@
 package dev.r1.pipeline.flow;
 
 import dev.r1.stoke.event.Event;
+import dev.r1.stoke.event.Stage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * How a phase ended: its transition event and, unless the transition is terminal, the
@@ -14,6 +17,17 @@ public record PhaseOutcome(Event transition, String nextTopic, Handoff next, Par
 
     public static PhaseOutcome terminal(Event transition) {
         return new PhaseOutcome(transition, null, null, null);
+    }
+
+    /** The task fails here: the FAILED transition, caused by what the phase recorded last. */
+    public static PhaseOutcome failed(TaskTrace trace) {
+        return terminal(trace.transition(Stage.FAILED, List.of(), null));
+    }
+
+    /** The task fails here for {@code reason}, recorded first as a text artifact labelled {@code label}. */
+    public static PhaseOutcome failed(TaskTrace trace, String label, String reason) {
+        trace.artifact(label, "text/plain", reason.getBytes(StandardCharsets.UTF_8), null, reason);
+        return failed(trace);
     }
 
     public static PhaseOutcome parked(Parked parked) {

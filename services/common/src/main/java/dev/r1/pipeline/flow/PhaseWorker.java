@@ -160,7 +160,7 @@ public final class PhaseWorker implements AutoCloseable {
             } catch (Exception e) {
                 LOG.errorf(e, "%s: task %s failed", name, handoff.task());
                 trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
-                outcome = PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+                outcome = PhaseOutcome.failed(trace);
             }
             Duration work = Duration.ofNanos(System.nanoTime() - started);
             sink.flush();
@@ -232,7 +232,7 @@ public final class PhaseWorker implements AutoCloseable {
             // As in run(): work that fails after the decision ends the task, with the reason on record.
             LOG.errorf(e, "%s: task %s failed after the operator's decision", name, parked.task());
             trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
-            return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+            return PhaseOutcome.failed(trace);
         }
     }
 

@@ -93,7 +93,7 @@ public final class GateStep {
      * an override naming the operator and the escalated decisions; reject → FAILED.
      */
     public static PhaseOutcome decide(Parked p, TaskTrace trace, boolean approve, String operator, String reason) {
-        if (!approve) return PhaseOutcome.terminal(trace.transition(Stage.FAILED, List.of(), null));
+        if (!approve) return PhaseOutcome.failed(trace);
         Payload.Override override = new Payload.Override(operator, reason, p.escalated());
         Event t = trace.transition(p.to(), p.requiredGates(), override);
         if (p.nextTopic() == null) return PhaseOutcome.terminal(t);

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * One service's clones of the origin repositories it works on, under
@@ -46,7 +47,7 @@ public final class RepoCache {
 
     private static void create(Path dir, String url) {
         try {
-            if (Files.exists(dir)) Worktrees.deleteTree(dir);
+            if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
