@@ -3,14 +3,17 @@ package dev.r1.embedded;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -39,6 +42,7 @@ public final class KafkaBroker implements AutoCloseable {
     static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final int BIND_ATTEMPTS = 3;
 
     /** Kafka's own start script gives the broker 1 GiB; a single developer node needs no more. */
     public static final List<String> PROCESS_JVM_OPTIONS = List.of("-Xmx1g");
@@ -66,13 +70,42 @@ public final class KafkaBroker implements AutoCloseable {
      * {@code auto.create.topics.enable=true} or retention settings).
      */
     public static KafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
+        return start(dataDir, port, overrides, Ports::free);
+    }
+
+    /**
+     * A port picked as free can be taken by another process (a database starting beside us, say)
+     * before the broker binds it, so a failed bind is retried on fresh ports; a port the caller
+     * named is never swapped for another.
+     */
+    static KafkaBroker start(Path dataDir, int port, Map<String, String> overrides, IntSupplier freePorts) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dataDir, port, overrides, freePorts);
+            } catch (RuntimeException e) {
+                Optional<String> bind = bindFailure(e);
+                if (bind.isEmpty()) {
+                    throw e;
+                }
+                if (port != 0 && bind.get().contains(HOST + ":" + port + ":")) {
+                    throw new EmbeddedServerException("port " + port + " on " + HOST + " is taken: " + bind.get(), e);
+                }
+                if (attempt == BIND_ATTEMPTS) {
+                    throw new EmbeddedServerException("Kafka could not bind its ports after " + attempt
+                            + " attempts: " + bind.get(), e);
+                }
+            }
+        }
+    }
+
+    private static KafkaBroker startOnce(Path dataDir, int port, Map<String, String> overrides, IntSupplier freePorts) {
         try {
             Path dir = dataDir.toAbsolutePath();
             Files.createDirectories(dir.resolve(LOG_DIR));
-            int brokerPort = port == 0 ? Ports.free() : port;
+            int brokerPort = port == 0 ? freePorts.getAsInt() : port;
             // The controller listener is internal: with a static voter set it is not recorded on
             // disk, so a fresh port on every start is safe.
-            int controllerPort = Ports.free();
+            int controllerPort = freePorts.getAsInt();
             Map<String, String> props = config(dir, brokerPort, controllerPort);
             props.putAll(overrides);
             String clusterId = clusterId(dir);
@@ -94,6 +127,16 @@ public final class KafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new EmbeddedServerException("interrupted while starting Kafka", e);
         }
+    }
+
+    /** What Kafka said about the failed bind (it names the address), or empty if it was no bind. */
+    private static Optional<String> bindFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c.getCause() instanceof BindException) {
+                return Optional.of(c.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The broker properties used for a single node; {@code start} lets callers override any. */
@@ -212,7 +255,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** Where a broker started by {@link #main} publishes its address; empty if none is running. */
-    public static java.util.Optional<String> runningBootstrapServers(Path dataDir) {
+    public static Optional<String> runningBootstrapServers(Path dataDir) {
         return ServerProcess.running(dataDir.resolve(PID_FILE))
                 .flatMap(p -> ServerProcess.readFile(dataDir.resolve(ADDRESS_FILE)));
     }

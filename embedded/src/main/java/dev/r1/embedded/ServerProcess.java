@@ -30,6 +30,9 @@ import java.util.function.Function;
  */
 public final class ServerProcess {
 
+    /** Starts the line that gives the reason a server could not start; the launcher looks for it. */
+    private static final String START_FAILED = "failed to start: ";
+
     private ServerProcess() {}
 
     /** A detached server: its pid and the address it wrote once ready. */
@@ -46,6 +49,7 @@ public final class ServerProcess {
         // A leftover address file from a killed run would make us report "ready" at once.
         Files.deleteIfExists(addressFile);
         Files.createDirectories(logFile.toAbsolutePath().getParent());
+        long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(jvmOptions);
@@ -66,12 +70,23 @@ public final class ServerProcess {
             }
             if (!process.isAlive()) {
                 throw new IOException(mainClass + " exited with " + process.exitValue()
-                        + " before it was ready; see " + logFile);
+                        + " before it was ready" + startFailure(logFile, logStart).map(r -> ": " + r).orElse("")
+                        + "; see " + logFile);
             }
             Thread.sleep(100);
         }
         process.destroy();
         throw new TimeoutException(mainClass + " was not ready after " + timeout + "; see " + logFile);
+    }
+
+    /** The reason {@link #serveUntilTerminated} logged after {@code from}, if it logged one. */
+    private static Optional<String> startFailure(Path logFile, long from) throws IOException {
+        byte[] log = Files.readAllBytes(logFile);
+        int start = (int) Math.min(from, log.length);
+        return new String(log, start, log.length - start, StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith(START_FAILED))
+                .reduce((earlier, later) -> later)
+                .map(line -> line.substring(START_FAILED.length()));
     }
 
     /** This JVM's classpath: right for tests and for a CLI started with a plain {@code java -cp}. */
@@ -217,6 +232,7 @@ public final class ServerProcess {
         } catch (Exception | Error e) {
             deleteQuietly(pidFile);
             e.printStackTrace();
+            System.err.println(START_FAILED + e.getMessage());
             // Threads left behind by a half-started server must not keep this JVM alive.
             System.exit(1);
             return;

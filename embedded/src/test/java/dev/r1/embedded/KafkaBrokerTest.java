@@ -1,7 +1,11 @@
 package dev.r1.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +16,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -117,6 +123,38 @@ class KafkaBrokerTest {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             assertThat(topics).contains("made-by-process");
+        }
+    }
+
+    @Test
+    void aPickedPortTakenBeforeTheBrokerBindsItIsReplacedByAnother() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(KafkaBroker.HOST))) {
+            // The first port handed out is already held, as when another server takes it between
+            // our check and the broker's bind.
+            AtomicInteger handedOut = new AtomicInteger();
+            IntSupplier ports = () -> handedOut.getAndIncrement() == 0 ? taken.getLocalPort() : Ports.free();
+            try (KafkaBroker broker = KafkaBroker.start(dataDir, 0, Map.of(), ports)) {
+                assertThat(broker.port()).isNotEqualTo(taken.getLocalPort());
+                assertThat(handedOut.get()).isGreaterThan(2);
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                    assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNamedPortThatIsTakenFailsWithoutTryingOthers() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(KafkaBroker.HOST))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> KafkaBroker.start(dataDir, port))
+                    .isInstanceOf(EmbeddedServerException.class)
+                    .hasMessageContaining("port " + port + " on 127.0.0.1 is taken");
+            // Started detached, the reason reaches whoever launched it, not only the log file.
+            assertThatThrownBy(() -> KafkaBroker.launchProcess(dataDir, port, Duration.ofSeconds(120)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("exited with 1 before it was ready")
+                    .hasMessageContaining("port " + port + " on 127.0.0.1 is taken");
         }
     }
 
