@@ -49,6 +49,11 @@ public final class PipelineBenchCommand extends StackCommand {
             "latency then shows the pipeline, not the queue. Default: all N at once."})
     Integer inFlight;
 
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "10", description = {
+            "Tasks run first and not counted, so the figures show the JVMs warm, as a running service is;",
+            "the ledger stage warms up on a quarter of M (default: ${DEFAULT-VALUE})."})
+    int warmupTasks;
+
     @Option(names = "--ledger-tasks", paramLabel = "M", defaultValue = "1000", description = {
             "Then measure the ledger alone: M generated task graphs written straight to r1.events,",
             "first send to last receipt, beside raw Kafka on the same records; 0 skips it (default: ${DEFAULT-VALUE})."})
@@ -70,41 +75,16 @@ public final class PipelineBenchCommand extends StackCommand {
 
         String run = "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
         Path repo = benchRepository(stack.dir());
-        List<byte[]> specs = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-            String id = String.format(Locale.ROOT, "%s-%05d", run, i);
-            ids.add(id);
-            specs.add(ApiClient.JSON.writeValueAsBytes(spec(id, repo)));
-        }
-
         int window = inFlight == null ? tasks : Math.max(1, Math.min(inFlight, tasks));
         out.printf(Locale.ROOT, "r1 bench pipeline: %d tasks (%s-*), %s, %d submitting at once, broker %s%n", tasks, run,
                 window == tasks ? "all in flight" : "at most " + window + " in flight", concurrency, bootstrap);
-        out.flush();
-        PipelineProbe.Result pipeline;
-        try (PipelineProbe probe = PipelineProbe.start(bootstrap, run + "-")) {
-            long[] submittedAt = new long[tasks];
-            Semaphore slots = new Semaphore(window);
-            probe.onReceipt(task -> slots.release());
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, concurrency));
-            try {
-                List<Future<?>> sent = new ArrayList<>();
-                for (int i = 0; i < tasks; i++) {
-                    int n = i;
-                    sent.add(pool.submit(() -> {
-                        if (!slots.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) throw new IllegalStateException("no receipt came back in time");
-                        submittedAt[n] = System.nanoTime();
-                        api.submit(specs.get(n), "application/json");
-                        return null;
-                    }));
-                }
-                for (Future<?> f : sent) f.get();
-            } finally {
-                pool.shutdownNow();
-            }
-            pipeline = probe.await(ids, submittedAt, Duration.ofSeconds(timeoutSeconds));
+        if (warmupTasks > 0) {
+            out.printf(Locale.ROOT, "warm-up   %d tasks first (%s-warmup-*), not counted%n", warmupTasks, run);
+            out.flush();
+            submitAndAwait(api, repo, run + "-warmup", warmupTasks, Math.min(window, warmupTasks), bootstrap);
         }
+        out.flush();
+        PipelineProbe.Result pipeline = submitAndAwait(api, repo, run, tasks, window, bootstrap);
         RawKafka.Result raw = RawKafka.measure(bootstrap, run, pipeline.records(), pipeline.partitions());
 
         int done = pipeline.done();
@@ -128,6 +108,40 @@ public final class PipelineBenchCommand extends StackCommand {
         return done == tasks ? ExitCode.OK : ExitCode.INVALID;
     }
 
+    /** Submits {@code count} tasks named {@code prefix-NNNNN}, at most {@code window} in flight, and waits for their receipts. */
+    private PipelineProbe.Result submitAndAwait(ApiClient api, Path repo, String prefix, int count, int window, String bootstrap)
+            throws Exception {
+        List<byte[]> specs = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = String.format(Locale.ROOT, "%s-%05d", prefix, i);
+            ids.add(id);
+            specs.add(ApiClient.JSON.writeValueAsBytes(spec(id, repo)));
+        }
+        try (PipelineProbe probe = PipelineProbe.start(bootstrap, prefix + "-")) {
+            long[] submittedAt = new long[count];
+            Semaphore slots = new Semaphore(window);
+            probe.onReceipt(task -> slots.release());
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, concurrency));
+            try {
+                List<Future<?>> sent = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    int n = i;
+                    sent.add(pool.submit(() -> {
+                        if (!slots.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) throw new IllegalStateException("no receipt came back in time");
+                        submittedAt[n] = System.nanoTime();
+                        api.submit(specs.get(n), "application/json");
+                        return null;
+                    }));
+                }
+                for (Future<?> f : sent) f.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            return probe.await(ids, submittedAt, Duration.ofSeconds(timeoutSeconds));
+        }
+    }
+
     /** The ledger alone, on generated task graphs, beside raw Kafka on the same records. */
     private void ledgerIngest(PrintWriter out, String bootstrap, String run) throws Exception {
         if (ledgerEvents < RunGenerator.MIN_EVENTS) throw new UsageException("--ledger-events must be at least " + RunGenerator.MIN_EVENTS);
@@ -136,6 +150,13 @@ public final class PipelineBenchCommand extends StackCommand {
         out.println();
         out.printf(Locale.ROOT, "r1 bench pipeline: ledger ingest, %d tasks of %d events (%s*) written straight to r1.events%n",
                 ledgerTasks, ledgerEvents, prefix);
+        int warmup = ledgerTasks / 4;
+        if (warmup > 0) {
+            out.printf(Locale.ROOT, "warm-up   %d tasks first (%s*), not counted%n", warmup, run + "-ledger-warmup-");
+            out.flush();
+            LedgerIngest.run(bootstrap, run + "-ledger-warmup-", LedgerIngest.generate(run + "-ledger-warmup-", warmup, ledgerEvents),
+                    Duration.ofSeconds(timeoutSeconds));
+        }
         out.flush();
         PipelineProbe.Result ledger = LedgerIngest.run(bootstrap, prefix, load, Duration.ofSeconds(timeoutSeconds));
         RawKafka.Result raw = RawKafka.measure(bootstrap, run + "-ledger", load.values(), ledger.partitions());

@@ -41,6 +41,13 @@ public final class Stack {
     static final Duration SERVER_START = Duration.ofSeconds(120);
     static final Duration APP_START = Duration.ofSeconds(240);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /**
+     * The app's JVM on a developer machine. C1 only: on two cores the C2 compiler was measured
+     * taking half the app's CPU for minutes after a start (docs/benchmarks.md), while the app,
+     * which mostly waits on Kafka and PostgreSQL, gains little from C2's code.
+     * {@code R1_APP_JAVA_OPTS} replaces these.
+     */
+    static final String APP_JAVA_OPTS = "-Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final DataDir dir;
 
@@ -231,7 +238,7 @@ public final class Stack {
             command.add("/usr/bin/setsid");
         }
         command.add(javaBinary());
-        String opts = System.getenv().getOrDefault("R1_APP_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC");
+        String opts = System.getenv().getOrDefault("R1_APP_JAVA_OPTS", APP_JAVA_OPTS);
         for (String o : opts.trim().split("\\s+")) if (!o.isEmpty()) command.add(o);
         command.add("-jar");
         command.add(run.toString());

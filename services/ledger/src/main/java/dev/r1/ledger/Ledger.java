@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -44,14 +46,19 @@ public class Ledger {
     public record EventRecord(String key, byte[] value) {}
 
     /**
-     * Admits and stores a batch of {@code r1.events} records, in order, and publishes the receipts
-     * their terminal transitions seal (completing when Kafka has them). {@code replay} marks a
-     * rebuild: refusals are not counted again (the live consumer counted them when it sent them to
-     * the DLQ).
-     *
-     * @return one outcome per record, in order; a refused record's outcome holds its {@link Refusal}
+     * What ingesting a batch did: one outcome per record, in order (a refused record's outcome
+     * holds its {@link Refusal}), and the publication of the receipts it sealed, already under
+     * way, completing when Kafka has them all.
      */
-    public Uni<List<LedgerStore.Outcome>> ingestEvents(List<EventRecord> records, boolean replay) {
+    public record Ingested(List<LedgerStore.Outcome> outcomes, CompletionStage<Void> published) {}
+
+    /**
+     * Admits and stores a batch of {@code r1.events} records, in order, and starts publishing the
+     * receipts their terminal transitions seal; completes once they are stored, so the next batch
+     * can be stored while Kafka takes the receipts. {@code replay} marks a rebuild: refusals are
+     * not counted again (the live consumer counted them when it sent them to the DLQ).
+     */
+    public Uni<Ingested> ingestEvents(List<EventRecord> records, boolean replay) {
         LedgerStore.Outcome[] outcomes = new LedgerStore.Outcome[records.size()];
         List<Event> admitted = new ArrayList<>(records.size());
         List<Integer> positions = new ArrayList<>(records.size());
@@ -70,7 +77,7 @@ public class Ledger {
                     Refusal storage = new Refusal(Refusal.STORAGE, String.valueOf(t));
                     return admitted.stream().map(e -> new LedgerStore.Outcome(e, storage, false, null, false)).toList();
                 })
-                .chain(stored -> {
+                .map(stored -> {
                     for (int j = 0; j < stored.size(); j++) outcomes[positions.get(j)] = stored.get(j);
                     List<Uni<Void>> published = new ArrayList<>();
                     for (LedgerStore.Outcome o : outcomes) {
@@ -89,8 +96,9 @@ public class Ledger {
                         }
                         if (o.receipt() != null) published.add(publish(o.receipt()));
                     }
-                    Uni<Void> all = published.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(published).andFailFast().replaceWithVoid();
-                    return all.replaceWith(List.of(outcomes));
+                    CompletionStage<Void> all = published.isEmpty() ? CompletableFuture.completedFuture(null)
+                            : Uni.join().all(published).andFailFast().replaceWithVoid().subscribeAsCompletionStage();
+                    return new Ingested(List.of(outcomes), all);
                 });
     }
 

@@ -1,5 +1,6 @@
 package dev.r1.ledger;
 
+import dev.r1.ledger.store.LedgerStore;
 import dev.r1.pipeline.Headers;
 import io.smallrye.mutiny.Uni;
 import dev.r1.pipeline.flow.Records;
@@ -46,17 +47,24 @@ public class LedgerConsumer {
         for (KafkaRecord<String, byte[]> r : records) in.add(new Ledger.EventRecord(r.getKey(), r.getPayload()));
         return gate.enter()
                 .chain(() -> ledger.ingestEvents(in, false).eventually(gate::exit))
-                .chain(outcomes -> {
+                .call(ingested -> {
                     List<Uni<Void>> sent = new ArrayList<>();
-                    for (int i = 0; i < outcomes.size(); i++) {
-                        if (!outcomes.get(i).refused()) continue;
+                    for (int i = 0; i < ingested.outcomes().size(); i++) {
+                        LedgerStore.Outcome outcome = ingested.outcomes().get(i);
+                        if (!outcome.refused()) continue;
                         KafkaRecord<String, byte[]> r = records.get(i);
                         IncomingKafkaRecordMetadata<?, ?> meta = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-                        sent.add(dlq.sendMessage(Records.deadLetter(meta, r.getPayload(), outcomes.get(i).refusal().getMessage())));
+                        sent.add(dlq.sendMessage(Records.deadLetter(meta, r.getPayload(), outcome.refusal().getMessage())));
                     }
                     return sent.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sent).andFailFast().replaceWithVoid();
                 })
-                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+                // The offsets move only once the receipts are in Kafka too, but the next batch need
+                // not wait for that: the throttled commit strategy commits in offset order.
+                .invoke(ingested -> ingested.published().whenComplete((ok, failure) -> {
+                    if (failure == null) batch.ack();
+                    else batch.nack(failure);
+                }))
+                .replaceWithVoid();
     }
 
     @Incoming(BLOBS_CHANNEL)

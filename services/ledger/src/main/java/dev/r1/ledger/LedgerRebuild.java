@@ -85,8 +85,8 @@ public class LedgerRebuild {
             replay(Topics.EVENTS, records -> {
                 List<Ledger.EventRecord> in = new ArrayList<>(records.size());
                 for (ConsumerRecord<String, byte[]> r : records) in.add(new Ledger.EventRecord(r.key(), r.value()));
-                return ledger.ingestEvents(in, true).invoke(outcomes -> {
-                    for (LedgerStore.Outcome o : outcomes) {
+                return ledger.ingestEvents(in, true).call(ingested -> Uni.createFrom().completionStage(ingested.published())).invoke(ingested -> {
+                    for (LedgerStore.Outcome o : ingested.outcomes()) {
                         events[0]++;
                         if (o.refused()) events[2]++;
                         if (o.inserted()) events[1]++;
