@@ -100,6 +100,13 @@ public final class PipelineBenchCommand extends StackCommand {
                 pipeline.workMillis(0.50), pipeline.workMillis(0.99));
         out.printf(Locale.ROOT, "overhead  harness overhead per task (latency - work): p50 %d ms, p99 %d ms, max %d ms%n",
                 pipeline.overheadMillis(0.50), pipeline.overheadMillis(0.99), pipeline.overheadMillis(1.0));
+        PipelineProbe.Overhead parts = pipeline.overhead();
+        out.printf(Locale.ROOT, "          of which intake (submit -> first phase at work) p50 %d / p99 %d ms; hand-offs between phases"
+                        + " (%d per task) p50 %d / p99 %d ms; receipt (last transition -> receipt) p50 %d / p99 %d ms%n",
+                PipelineProbe.quantile(parts.intakeMillis(), 0.5), PipelineProbe.quantile(parts.intakeMillis(), 0.99),
+                PipelineProbe.quantile(parts.handoffs(), 0.5),
+                PipelineProbe.quantile(parts.handoffMillis(), 0.5), PipelineProbe.quantile(parts.handoffMillis(), 0.99),
+                PipelineProbe.quantile(parts.receiptMillis(), 0.5), PipelineProbe.quantile(parts.receiptMillis(), 0.99));
         printRaw(out, raw);
         out.printf(Locale.ROOT, "ratio     pipeline %.1f events/s / raw produce %.0f records/s = %.4f%n", eps, raw.produceRate(),
                 eps / raw.produceRate());

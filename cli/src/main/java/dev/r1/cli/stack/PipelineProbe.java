@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,8 +42,16 @@ final class PipelineProbe implements AutoCloseable {
     private final Map<String, Integer> receiptEvents = new ConcurrentHashMap<>();
     /** The value of every event record of the run, as written: the raw baseline sends the same bytes. */
     private final List<byte[]> values = new ArrayList<>();
-    /** Per task, the phases' own work, from the header on each phase's closing transition. */
-    private final Map<String, Long> workMicros = new ConcurrentHashMap<>();
+    /**
+     * Per task, each phase's end: the record time of its closing transition (written by the app
+     * on this machine, so on the probe's clock) and its own work in µs, from that record's header.
+     */
+    private final Map<String, List<long[]>> phaseEnds = new ConcurrentHashMap<>();
+    /** Per task, the record time of its receipt. */
+    private final Map<String, Long> receiptStamp = new ConcurrentHashMap<>();
+    /** The probe's epoch clock against {@link System#nanoTime}, to place submits among record times. */
+    private final long epochMillisAtStart = System.currentTimeMillis();
+    private final long nanosAtStart = System.nanoTime();
     private final Set<String> eventKeys = new HashSet<>();
     private final int partitions;
     private volatile java.util.function.Consumer<String> onReceipt = task -> { };
@@ -96,10 +106,13 @@ final class PipelineProbe implements AutoCloseable {
                         }
                         Header work = r.headers().lastHeader(PHASE_WORK_MICROS);
                         if (work != null) {
-                            workMicros.merge(key.substring(0, key.indexOf('/')), Long.parseLong(new String(work.value(), StandardCharsets.UTF_8)), Long::sum);
+                            long micros = Long.parseLong(new String(work.value(), StandardCharsets.UTF_8));
+                            phaseEnds.computeIfAbsent(key.substring(0, key.indexOf('/')), t -> Collections.synchronizedList(new ArrayList<>()))
+                                    .add(new long[] {r.timestamp(), micros});
                         }
                     } else if (r.value() != null) {
                         String task = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
+                        receiptStamp.putIfAbsent(task, r.timestamp());
                         if (receiptAt.putIfAbsent(task, now) == null) onReceipt.accept(task);
                         try {
                             JsonNode receipt = ApiClient.JSON.readTree(r.value());
@@ -121,10 +134,11 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     /**
-     * What the run measured: for each task (in the order given) its latency and its phases' own
-     * work, and the event records its tasks wrote.
+     * What the run measured: for each task (in the order given) its latency, its phases' own
+     * work, and where the rest of its latency went; and the event records its tasks wrote.
      */
-    record Result(long wallNanos, long[] latenciesNanos, long[] workNanos, List<byte[]> records, int done, int partitions) {
+    record Result(long wallNanos, long[] latenciesNanos, long[] workNanos, Overhead overhead, List<byte[]> records, int done,
+            int partitions) {
         int events() {
             return records.size();
         }
@@ -147,13 +161,22 @@ final class PipelineProbe implements AutoCloseable {
         int meanEventBytes() {
             return records.isEmpty() ? 0 : (int) (records.stream().mapToLong(v -> v.length).sum() / records.size());
         }
+    }
 
-        private static long quantile(long[] values, double q) {
-            long[] sorted = values.clone();
-            Arrays.sort(sorted);
-            int i = (int) Math.ceil(q * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-        }
+    /**
+     * Harness overhead per task in three parts, in ms, from record times: intake (submit to the
+     * start of the first phase's work), hand-offs (from each phase's closing transition to the
+     * start of the next phase's work, summed), and the receipt (from the last transition to the
+     * receipt on r1.receipts). A phase's work starts its work time before its closing transition.
+     */
+    record Overhead(long[] intakeMillis, long[] handoffMillis, long[] handoffs, long[] receiptMillis) {}
+
+    /** The {@code q} quantile (0..1) of {@code values}, nearest rank. */
+    static long quantile(long[] values, double q) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     Result await(List<String> ids, long[] submittedAt, Duration timeout) throws Exception {
@@ -178,18 +201,37 @@ final class PipelineProbe implements AutoCloseable {
         }
         long first = Arrays.stream(submittedAt).min().orElseThrow();
         long last = ids.stream().mapToLong(receiptAt::get).max().orElseThrow();
-        long[] latencies = new long[ids.size()];
-        long[] work = new long[ids.size()];
-        for (int i = 0; i < ids.size(); i++) {
-            latencies[i] = receiptAt.get(ids.get(i)) - submittedAt[i];
-            work[i] = workMicros.getOrDefault(ids.get(i), 0L) * 1000;
+        int n = ids.size();
+        long[] latencies = new long[n];
+        long[] work = new long[n];
+        Overhead overhead = new Overhead(new long[n], new long[n], new long[n], new long[n]);
+        for (int i = 0; i < n; i++) {
+            String task = ids.get(i);
+            latencies[i] = receiptAt.get(task) - submittedAt[i];
+            List<long[]> recordedEnds = phaseEnds.getOrDefault(task, List.of());
+            List<long[]> ends;
+            synchronized (recordedEnds) {
+                ends = new ArrayList<>(recordedEnds);
+            }
+            ends.sort(Comparator.comparingLong(e -> e[0]));
+            long previous = epochMillisAtStart + (submittedAt[i] - nanosAtStart) / 1_000_000;
+            for (int j = 0; j < ends.size(); j++) {
+                long[] end = ends.get(j);
+                work[i] += end[1] * 1000;
+                long gap = end[0] - end[1] / 1000 - previous;
+                if (j == 0) overhead.intakeMillis()[i] = gap;
+                else overhead.handoffMillis()[i] += gap;
+                previous = end[0];
+            }
+            overhead.handoffs()[i] = Math.max(0, ends.size() - 1);
+            overhead.receiptMillis()[i] = receiptStamp.getOrDefault(task, previous) - previous;
         }
         int done = (int) ids.stream().filter(id -> "DONE".equals(terminal.get(id))).count();
         List<byte[]> recorded;
         synchronized (values) {
             recorded = new ArrayList<>(values);
         }
-        return new Result(last - first, latencies, work, recorded, done, partitions);
+        return new Result(last - first, latencies, work, overhead, recorded, done, partitions);
     }
 
     int partitions() {
