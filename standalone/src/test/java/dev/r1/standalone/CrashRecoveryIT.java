@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.r1.pipeline.Topics;
 import dev.r1.stoke.receipt.Verification;
-import dev.r1.testing.EmbeddedStack;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,33 +41,12 @@ class CrashRecoveryIT {
     /** Short leases, so the restarted app takes the killed one's work over quickly. */
     static final Map<String, String> ENV = Map.of("R1_LEASE_TTL", "PT5S");
 
-    private final List<AutoCloseable> open = new ArrayList<>();
     private final Path repos = Path.of("target", "it-repos").toAbsolutePath();
-    private final Path logs = Path.of("target", "it-logs").toAbsolutePath();
+    private final Processes processes = new Processes(ENV);
 
     @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }
-    }
-
-    private Map<String, String> stack() {
-        EmbeddedStack stack = new EmbeddedStack();
-        stack.init(Map.of());
-        Map<String, String> config = stack.start();
-        open.add(stack::stop);
-        return config;
-    }
-
-    private AppProcess app(Map<String, String> stack, int port, String name) {
-        AppProcess app = AppProcess.start(stack, port, logs.resolve(name + ".log"), ENV);
-        open.add(app);
-        return app;
+    void stopAll() {
+        processes.close();
     }
 
     /** The origin repository, created afresh at the same path for every run. */
@@ -78,12 +56,11 @@ class CrashRecoveryIT {
 
     @Test
     void crashRecoveryDeterminismAndRebuild() throws Exception {
-        Files.createDirectories(logs);
         Path keys = Files.createTempDirectory("r1-it-keys-");
 
         // A: the reference run, uninterrupted.
-        Map<String, String> a = stack();
-        AppProcess appA = app(a, AppProcess.freePort(), "app-a");
+        Map<String, String> a = processes.stack();
+        AppProcess appA = processes.app(a, AppProcess.freePort(), "app-a");
         Path repo = origin();
         byte[] plainA = run(appA.http(), Specs.task(PLAIN, repo, Specs.Kind.RETRY, true), PLAIN);
         byte[] slowA = run(appA.http(), Specs.slow(SLOW, repo, 4), SLOW);
@@ -96,7 +73,7 @@ class CrashRecoveryIT {
         appA.close();
 
         // B: a second stack with the same ledger key and a fresh origin at the same path.
-        Map<String, String> b = stack();
+        Map<String, String> b = processes.stack();
         Path keysB = Path.of(b.get("r1.data")).resolve("keys");
         Files.createDirectories(keysB);
         try (var files = Files.list(keys)) {
@@ -104,7 +81,7 @@ class CrashRecoveryIT {
         }
         repo = origin();
         int portB = AppProcess.freePort();
-        AppProcess appB = app(b, portB, "app-b1");
+        AppProcess appB = processes.app(b, portB, "app-b1");
 
         // Determinism: the same task on another stack gives the same bytes.
         byte[] plainB = run(appB.http(), Specs.task(PLAIN, repo, Specs.Kind.RETRY, true), PLAIN);
@@ -122,7 +99,7 @@ class CrashRecoveryIT {
             appB.kill();
         }
         assertThat(appB.http().receipt(SLOW)).as("no receipt yet: the app is dead").isEmpty();
-        AppProcess appB2 = app(b, portB, "app-b2");
+        AppProcess appB2 = processes.app(b, portB, "app-b2");
         Http http = appB2.http();
         byte[] slowB = Wait.until("the receipt of " + SLOW + " after the crash", TASK_TIMEOUT, () -> http.receipt(SLOW).orElse(null));
         Verification v = ReceiptCheck.verify(keysB, slowB);

@@ -12,13 +12,10 @@ import dev.r1.stoke.event.Stage;
 import dev.r1.stoke.event.Transition;
 import dev.r1.stoke.event.Verdict;
 import dev.r1.stoke.receipt.Verification;
-import dev.r1.testing.EmbeddedStack;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,22 +52,7 @@ class EscalationRestartIT {
                 escalate_margin: 0.25
               policy:
                 rules:
-                  - id: big-change
-                    at: [EXECUTE->VERIFY]
-                    when: "diff.changed > 10"
-                    verdict: escalate
-                    message: "more than 10 changed lines: an operator must approve, or the task must be split"
-                  - id: release-sign-off
-                    at: [COMMIT->DONE]
-                    when: "diff.paths.exists(p, p.startsWith('out/release/'))"
-                    verdict: escalate
-                    message: "a release needs an operator's sign-off before it is merged"
-                  - id: finisher
-                    at: [COMMIT->DONE]
-                    when: "!(actor.role in ['committer', 'operator'])"
-                    verdict: block
-                    message: "only the committer (or an operator) may finish a task"
-            """;
+            """ + GatesPipelineTest.ESCALATING_RULES;
 
     /** A task parked at {@code at} by {@code gate}, and whether the operator lets it through. */
     record Parking(String task, String gate, Transition at, boolean approve) {
@@ -84,25 +66,12 @@ class EscalationRestartIT {
     static final Parking RELEASE = new Parking("esc-release", "policy", Transition.of(Stage.COMMIT, Stage.DONE), true);
     static final List<Parking> ALL = List.of(BIG, OVER, RELEASE);
 
-    private final List<AutoCloseable> open = new ArrayList<>();
     private final Path repos = Path.of("target", "it-repos", "escalation").toAbsolutePath();
-    private final Path logs = Path.of("target", "it-logs").toAbsolutePath();
+    private final Processes processes = new Processes(ENV);
 
     @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }
-    }
-
-    private AppProcess app(Map<String, String> stack, int port, String name) {
-        AppProcess app = AppProcess.start(stack, port, logs.resolve(name + ".log"), ENV);
-        open.add(app);
-        return app;
+    void stopAll() {
+        processes.close();
     }
 
     private static ObjectNode spec(Parking p, Path repo) {
@@ -114,18 +83,14 @@ class EscalationRestartIT {
 
     @Test
     void parkedTasksSurviveARestartOfEveryServiceAndOnlyAnOperatorFinishesThem() throws Exception {
-        Files.createDirectories(logs);
-        EmbeddedStack embedded = new EmbeddedStack();
-        embedded.init(Map.of());
-        Map<String, String> stack = embedded.start();
-        open.add(embedded::stop);
+        Map<String, String> stack = processes.stack();
         String bootstrap = stack.get("kafka.bootstrap.servers");
         Path keys = Path.of(stack.get("r1.data")).resolve("keys");
         int port = AppProcess.freePort();
 
         Map<String, Path> origin = new java.util.HashMap<>();
         Map<String, String> base = new java.util.HashMap<>();
-        AppProcess first = app(stack, port, "escalation-1");
+        AppProcess first = processes.app(stack, port, "escalation-1");
         for (Parking p : ALL) {
             Path repo = Repos.create(repos.resolve(p.task() + ".git"), Map.of("README.md", "escalation\n", ".r1/gates.yaml", GATES_FILE));
             origin.put(p.task(), repo);
@@ -150,7 +115,7 @@ class EscalationRestartIT {
 
         // Every service goes down at once, mid-wait; then all come back on the same broker, database and data.
         first.kill();
-        AppProcess second = app(stack, port, "escalation-2");
+        AppProcess second = processes.app(stack, port, "escalation-2");
         Http http = second.http();
 
         for (Parking p : ALL) {

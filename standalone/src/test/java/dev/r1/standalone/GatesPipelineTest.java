@@ -55,6 +55,28 @@ class GatesPipelineTest {
     static final String GITHUB_TOKEN = "ghp_" + "Zq8Lr2Wm5Kt9Vb3Nx7Hc4Pd6Fj1Gs0Ye8Ua2R";
 
     /**
+     * The policy rules that escalate a big change and a release and keep finishing to the
+     * committer, as list items under {@code policy.rules}; {@link EscalationRestartIT} uses them too.
+     */
+    static final String ESCALATING_RULES = """
+                  - id: big-change
+                    at: [EXECUTE->VERIFY]
+                    when: "diff.changed > 10"
+                    verdict: escalate
+                    message: "more than 10 changed lines: an operator must approve, or the task must be split"
+                  - id: release-sign-off
+                    at: [COMMIT->DONE]
+                    when: "diff.paths.exists(p, p.startsWith('out/release/'))"
+                    verdict: escalate
+                    message: "a release needs an operator's sign-off before it is merged"
+                  - id: finisher
+                    at: [COMMIT->DONE]
+                    when: "!(actor.role in ['committer', 'operator'])"
+                    verdict: block
+                    message: "only the committer (or an operator) may finish a task"
+            """;
+
+    /**
      * The gates file of every repository: each gate at its checkpoint, with settings a task can
      * trip on purpose. {@code %s} takes the lint settings that differ between repositories.
      */
@@ -83,21 +105,7 @@ class GatesPipelineTest {
                     when: "diff.paths.exists(p, p.endsWith('.env'))"
                     verdict: block
                     message: "no .env files in the repository: configuration comes from the environment; drop the file"
-                  - id: big-change
-                    at: [EXECUTE->VERIFY]
-                    when: "diff.changed > 10"
-                    verdict: escalate
-                    message: "more than 10 changed lines: an operator must approve, or the task must be split"
-                  - id: release-sign-off
-                    at: [COMMIT->DONE]
-                    when: "diff.paths.exists(p, p.startsWith('out/release/'))"
-                    verdict: escalate
-                    message: "a release needs an operator's sign-off before it is merged"
-                  - id: finisher
-                    at: [COMMIT->DONE]
-                    when: "!(actor.role in ['committer', 'operator'])"
-                    verdict: block
-                    message: "only the committer (or an operator) may finish a task"
+            """ + ESCALATING_RULES + """
             transitions:
               PLAN->EXECUTE: [budget, scope-fit]
               EXECUTE->VERIFY: [do-not-merge, policy, secrets, syntax]

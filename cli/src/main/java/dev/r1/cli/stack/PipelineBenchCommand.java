@@ -159,9 +159,10 @@ public final class PipelineBenchCommand extends StackCommand {
                 ledgerTasks, ledgerEvents, prefix);
         int warmup = ledgerTasks / 4;
         if (warmup > 0) {
-            out.printf(Locale.ROOT, "warm-up   %d tasks first (%s*), not counted%n", warmup, run + "-ledger-warmup-");
+            String warmupPrefix = run + "-ledger-warmup-";
+            out.printf(Locale.ROOT, "warm-up   %d tasks first (%s*), not counted%n", warmup, warmupPrefix);
             out.flush();
-            LedgerIngest.run(bootstrap, run + "-ledger-warmup-", LedgerIngest.generate(run + "-ledger-warmup-", warmup, ledgerEvents),
+            LedgerIngest.run(bootstrap, warmupPrefix, LedgerIngest.generate(warmupPrefix, warmup, ledgerEvents),
                     Duration.ofSeconds(timeoutSeconds));
         }
         out.flush();

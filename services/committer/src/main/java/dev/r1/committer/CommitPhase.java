@@ -100,8 +100,8 @@ public final class CommitPhase implements PhaseLogic {
         List<GateResult> all = new ArrayList<>(library);
         all.add(merged.decision(task, spec.targetBranch()));
         trace.decisions(TO_DONE, TaskGates.ordered(required, all));
-        return PhaseOutcome.terminal(trace.transition(merged.commit() == null ? Stage.FAILED : Stage.DONE,
-                merged.commit() == null ? List.of() : required, null));
+        if (merged.commit() == null) return PhaseOutcome.failed(trace);
+        return PhaseOutcome.terminal(trace.transition(Stage.DONE, required, null));
     }
 
     /**

@@ -159,8 +159,7 @@ public final class PhaseWorker implements AutoCloseable {
                 outcome = logic.run(handoff, trace);
             } catch (Exception e) {
                 LOG.errorf(e, "%s: task %s failed", name, handoff.task());
-                trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
-                outcome = PhaseOutcome.failed(trace);
+                outcome = failedBy(e, trace);
             }
             Duration work = Duration.ofNanos(System.nanoTime() - started);
             sink.flush();
@@ -231,8 +230,7 @@ public final class PhaseWorker implements AutoCloseable {
         } catch (Exception e) {
             // As in run(): work that fails after the decision ends the task, with the reason on record.
             LOG.errorf(e, "%s: task %s failed after the operator's decision", name, parked.task());
-            trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
-            return PhaseOutcome.failed(trace);
+            return failedBy(e, trace);
         }
     }
 
@@ -302,6 +300,12 @@ public final class PhaseWorker implements AutoCloseable {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
             pending.clear();
         }
+    }
+
+    /** The task fails because its phase threw: the exception on record as an artifact, then FAILED. */
+    private static PhaseOutcome failedBy(Exception e, TaskTrace trace) {
+        trace.artifact("error", "text/plain", describe(e).getBytes(StandardCharsets.UTF_8), null, "the phase failed");
+        return PhaseOutcome.failed(trace);
     }
 
     private static String describe(Throwable e) {
