@@ -166,16 +166,25 @@ public final class PipelineBenchCommand extends StackCommand {
                     Duration.ofSeconds(timeoutSeconds));
         }
         out.flush();
+        long driverCpu = driverCpuNanos();
         PipelineProbe.Result ledger = LedgerIngest.run(bootstrap, prefix, load, Duration.ofSeconds(timeoutSeconds));
+        driverCpu = driverCpuNanos() - driverCpu;
         RawKafka.Result raw = RawKafka.measure(bootstrap, run + "-ledger", load.values(), ledger.partitions());
         double secs = ledger.wallNanos() / 1e9;
         double eps = load.values().size() / secs;
         out.printf(Locale.ROOT, "ledger    %d events in %.2f s, first send -> last receipt: %.0f events/s stored, %.1f receipts/s sealed and published (%d DONE)%n",
                 load.values().size(), secs, eps, ledgerTasks / secs, ledger.done());
+        // The driver shares the machine with the stack: what it took of the window is not the ledger's.
+        out.printf(Locale.ROOT, "driver    this process used %.1f s of CPU in those %.2f s (%d cores here)%n", driverCpu / 1e9, secs,
+                Runtime.getRuntime().availableProcessors());
         printRaw(out, raw);
         out.printf(Locale.ROOT, "ratio     ledger ingest %.0f events/s / raw produce %.0f records/s = %.3f%n", eps, raw.produceRate(),
                 eps / raw.produceRate());
         out.flush();
+    }
+
+    private static long driverCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void printRaw(PrintWriter out, RawKafka.Result raw) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,11 +29,13 @@ import org.jboss.logging.Logger;
  * Runs one phase's work off Kafka without holding a transaction or a poll open for it.
  *
  * <p>A hand-off is claimed in one short transaction that writes a lease and commits the
- * hand-off's offset; the work then runs in a bounded pool, renewing the lease; when it is
- * done, one more transaction writes the transition event, the next hand-off and the lease's
- * tombstone. Every instance also watches the leases of its consumer-group partitions and
- * takes over any lease that expires, so a crashed instance's tasks resume elsewhere — or in
- * the same process after a restart, since each start is a new owner.
+ * hand-off's offset; the work runs in a bounded pool from the moment the hand-off is read (the
+ * claim commits meanwhile, off the task's critical path), renewing the lease; when it is done
+ * and its claim has committed, one more transaction writes the transition event, the next
+ * hand-off and the lease's tombstone. Every instance also watches the leases of its
+ * consumer-group partitions and takes over any lease that expires, so a crashed instance's
+ * tasks resume elsewhere — or in the same process after a restart, since each start is a new
+ * owner.
  *
  * <p>All transactions go through one lane thread: a transactional producer runs one
  * transaction at a time, and the lane keeps claims and completions from colliding.
@@ -108,16 +111,25 @@ public final class PhaseWorker implements AutoCloseable {
                         return null;
                     }
                     Lease lease = new Lease(handoff.task(), handoff.stage(), owner, now() + leaseTtl.toMillis(), handoff);
-                    tx.withTransactionAndAwait(meta, em -> {
-                        em.send(Records.lease(lease));
-                        return Uni.createFrom().voidItem();
-                    });
+                    // The work starts now and the claim commits while it runs: a completion waits
+                    // for its claim, so a claim that fails leaves the hand-off to be read again.
+                    CompletableFuture<Void> claimed = new CompletableFuture<>();
+                    start(lease, claimed);
+                    try {
+                        tx.withTransactionAndAwait(meta, em -> {
+                            em.send(Records.lease(lease));
+                            return Uni.createFrom().voidItem();
+                        });
+                        claimed.complete(null);
+                    } catch (RuntimeException e) {
+                        // On the lane, so no renewal can write a lease for the dropped work after this.
+                        running.remove(lease.key());
+                        claimed.completeExceptionally(e);
+                        throw e;
+                    }
                     return lease;
                 })
                 .runSubscriptionOn(lane)
-                .invoke(lease -> {
-                    if (lease != null) start(lease);
-                })
                 .onFailure().invoke(e -> LOG.errorf(e, "%s: claim failed; the hand-off will be read again", name))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid()
@@ -141,12 +153,12 @@ public final class PhaseWorker implements AutoCloseable {
         }
     }
 
-    private void start(Lease lease) {
+    private void start(Lease lease, CompletableFuture<Void> claimed) {
         running.put(lease.key(), lease);
-        workers.execute(() -> run(lease));
+        workers.execute(() -> run(lease, claimed));
     }
 
-    private void run(Lease lease) {
+    private void run(Lease lease, CompletableFuture<Void> claimed) {
         Handoff handoff = lease.handoff();
         KafkaSink sink = new KafkaSink();
         try {
@@ -163,6 +175,12 @@ public final class PhaseWorker implements AutoCloseable {
             }
             Duration work = Duration.ofNanos(System.nanoTime() - started);
             sink.flush();
+            try {
+                claimed.join();
+            } catch (CompletionException e) {
+                LOG.warnf("%s: the claim of task %s failed, so its work is dropped; the hand-off will be read again", name, handoff.task());
+                return;
+            }
             complete(lease, outcome, work);
         } catch (RuntimeException e) {
             // The lease stays; when it expires, this or another instance runs the phase again.
@@ -248,7 +266,7 @@ public final class PhaseWorker implements AutoCloseable {
                     observed.put(mine.key(), mine);
                     observedAt.put(mine.key(), now);
                     out.sendMessage(Records.lease(mine)).await().atMost(Duration.ofSeconds(30));
-                    start(mine);
+                    start(mine, CompletableFuture.completedFuture(null));
                 }
             }
         } catch (RuntimeException e) {
