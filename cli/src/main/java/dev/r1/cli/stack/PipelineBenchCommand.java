@@ -30,9 +30,13 @@ import picocli.CommandLine.Spec;
                 "",
                 "Pushes N no-op scripted tasks (one trivial step, test_command \"true\") through the running stack",
                 "and report tasks/s, events/s, submit-to-receipt latency and the harness overhead in it; then, on the",
-                "same broker in the same run, raw Kafka produce and consume of the same records. Then the ledger alone:",
+                "same broker in the same run, raw Kafka produce and consume of the same records, and raw Kafka",
+                "transactions shaped like a phase's hand-off. Then the ledger alone:",
                 "generated task graphs written straight to r1.events, timed to their receipts, beside raw Kafka again."})
 public final class PipelineBenchCommand extends StackCommand {
+    /** How many raw transactions give the hand-off floor its p50 and p99. */
+    private static final int RAW_TRANSACTIONS = 200;
+
     @Spec
     CommandSpec spec;
 
@@ -86,6 +90,7 @@ public final class PipelineBenchCommand extends StackCommand {
         out.flush();
         PipelineProbe.Result pipeline = submitAndAwait(api, repo, run, tasks, window, bootstrap);
         RawKafka.Result raw = RawKafka.measure(bootstrap, run, pipeline.records(), pipeline.partitions());
+        long[] transactions = RawKafka.transactions(bootstrap, run, pipeline.records(), RAW_TRANSACTIONS);
 
         int done = pipeline.done();
         double secs = pipeline.wallNanos() / 1e9;
@@ -108,6 +113,9 @@ public final class PipelineBenchCommand extends StackCommand {
                 PipelineProbe.quantile(parts.handoffMillis(), 0.5), PipelineProbe.quantile(parts.handoffMillis(), 0.99),
                 PipelineProbe.quantile(parts.receiptMillis(), 0.5), PipelineProbe.quantile(parts.receiptMillis(), 0.99));
         printRaw(out, raw);
+        out.printf(Locale.ROOT, "raw kafka %d transactions of 3 of those records, begin -> read back (read_committed): p50 %.1f / p99 %.1f ms;"
+                        + " a task takes one per phase (4) on its way%n", transactions.length,
+                PipelineProbe.quantile(transactions, 0.5) / 1e6, PipelineProbe.quantile(transactions, 0.99) / 1e6);
         out.printf(Locale.ROOT, "ratio     pipeline %.1f events/s / raw produce %.0f records/s = %.4f%n", eps, raw.produceRate(),
                 eps / raw.produceRate());
         out.flush();

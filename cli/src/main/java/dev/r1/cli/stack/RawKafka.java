@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,29 +56,82 @@ final class RawKafka {
     static Result measure(String bootstrap, String run, List<byte[]> values, int partitions) throws Exception {
         if (values.isEmpty()) throw new IllegalStateException("no records were seen, so there is nothing to compare with");
         String topic = "r1.bench.raw." + run;
+        return onScratchTopic(bootstrap, topic, Math.max(1, partitions), () -> {
+            long bytes = values.stream().mapToLong(v -> v.length).sum();
+            long produce = produce(bootstrap, topic, values);
+            long consume = consume(bootstrap, topic, values.size());
+            return new Result(values.size(), Math.max(1, partitions), bytes, produce, consume);
+        });
+    }
+
+    /**
+     * The floor under a hand-off: {@code count} transactions shaped like a phase's completion
+     * (three of {@code values}, then commit), one after another, with the services' producer
+     * settings; each timed from its begin to the moment a read_committed consumer has its records.
+     */
+    static long[] transactions(String bootstrap, String run, List<byte[]> values, int count) throws Exception {
+        if (values.size() < 3) throw new IllegalStateException("a transaction of three records needs three records");
+        String topic = "r1.bench.tx." + run;
+        return onScratchTopic(bootstrap, topic, 1, () -> {
+            Properties pp = producerProps(bootstrap);
+            pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
+            pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            pp.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
+                    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(PipelineProbe.consumerProps(bootstrap),
+                            new StringDeserializer(), new ByteArrayDeserializer())) {
+                producer.initTransactions();
+                TopicPartition tp = new TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToEnd(List.of(tp));
+                consumer.position(tp);
+                long[] nanos = new long[count];
+                for (int i = 0; i < count; i++) {
+                    long start = System.nanoTime();
+                    producer.beginTransaction();
+                    for (int r = 0; r < 3; r++) producer.send(new ProducerRecord<>(topic, "tx-" + i + "/" + r, values.get((3 * i + r) % values.size())));
+                    producer.commitTransaction();
+                    int seen = 0;
+                    long deadline = start + Duration.ofSeconds(30).toNanos();
+                    while (seen < 3) {
+                        if (System.nanoTime() > deadline) throw new IllegalStateException("transaction " + i + " was not read back in 30 s");
+                        seen += consumer.poll(Duration.ofMillis(100)).count();
+                    }
+                    nanos[i] = System.nanoTime() - start;
+                }
+                return nanos;
+            }
+        });
+    }
+
+    private static <T> T onScratchTopic(String bootstrap, String topic, int partitions, Callable<T> work) throws Exception {
         Properties ap = new Properties();
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(ap)) {
-            admin.createTopics(List.of(new NewTopic(topic, Math.max(1, partitions), (short) 1)
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
                     .configs(Map.of("max.message.bytes", Integer.toString(1024 * 1024))))).all().get(30, TimeUnit.SECONDS);
             awaitLeaders(admin, topic);
             try {
-                long bytes = values.stream().mapToLong(v -> v.length).sum();
-                long produce = produce(bootstrap, topic, values);
-                long consume = consume(bootstrap, topic, values.size());
-                return new Result(values.size(), Math.max(1, partitions), bytes, produce, consume);
+                return work.call();
             } finally {
                 admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
             }
         }
     }
 
-    /** A new topic's partitions take a moment to get leaders; producing before then only measures retries. */
+    /**
+     * A new topic takes a moment to be known and to get leaders; producing before then only
+     * measures retries.
+     */
     private static void awaitLeaders(Admin admin, String topic) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-            if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) return;
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+                if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw e;
+            }
             if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic + " has partitions without a leader");
             Thread.sleep(50);
         }

@@ -48,6 +48,10 @@ public final class CachedRepo {
         String[] args = {"fetch", "--quiet", "--prune", "--no-tags", "origin",
                 "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"};
         Git.check(dir, Git.run(dir, Map.of(), Git.REMOTE, args), args);
+        // gc never runs in these clones (gc.auto=0), and fetch writes each new branch to a file of
+        // its own: with a branch per task, a busy origin leaves thousands, which every later fetch
+        // reads (120 ms a fetch at 1,200 branches, 50 ms packed). Packing the few new ones is cheap.
+        Git.out(dir, "pack-refs", "--all");
     }
 
     /** The commit an origin branch points at, as last fetched. */
