@@ -78,7 +78,7 @@ public final class PipelineBenchCommand extends StackCommand {
         String bootstrap = stack.status().kafka().orElseThrow(() -> new UsageException("the broker is not running"));
 
         String run = "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        Path repo = benchRepository(stack.dir());
+        Path repo = benchRepository(stack.dir(), run);
         int window = inFlight == null ? tasks : Math.max(1, Math.min(inFlight, tasks));
         out.printf(Locale.ROOT, "r1 bench pipeline: %d tasks (%s-*), %s, %d submitting at once, broker %s%n", tasks, run,
                 window == tasks ? "all in flight" : "at most " + window + " in flight", concurrency, bootstrap);
@@ -217,9 +217,13 @@ public final class PipelineBenchCommand extends StackCommand {
         return s;
     }
 
-    static Path benchRepository(DataDir dir) throws Exception {
-        Path bare = dir.repos().resolve("bench.git");
-        if (Files.isDirectory(bare)) return bare;
+    /**
+     * A fresh repository for each run: every task leaves its r1/TASK branch on the origin, and git's
+     * pushes and fetches slow down as they pile up (a no-op task's work went from 460 to 900 ms by
+     * 1,400 of them), so runs on one repository would not be comparable.
+     */
+    static Path benchRepository(DataDir dir, String run) throws Exception {
+        Path bare = dir.repos().resolve(run + ".git");
         Path tree = Files.createTempDirectory("r1-bench-tree-");
         try {
             Files.writeString(tree.resolve("README.md"), "A repository for r1 bench: the tasks change nothing.\n");
