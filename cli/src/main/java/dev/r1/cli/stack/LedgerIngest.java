@@ -50,7 +50,7 @@ final class LedgerIngest {
      * order.
      */
     static PipelineProbe.Result run(String bootstrap, String prefix, Load load, Duration timeout) throws Exception {
-        try (PipelineProbe probe = PipelineProbe.start(bootstrap, prefix);
+        try (PipelineProbe probe = PipelineProbe.start(bootstrap, prefix, false);
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(RawKafka.producerProps(bootstrap),
                         new StringSerializer(), new ByteArraySerializer())) {
             int partitions = producer.partitionsFor(PipelineProbe.EVENTS).size();

@@ -2,10 +2,12 @@ package dev.r1.cli.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.r1.cli.ExitCode;
 import dev.r1.cli.UsageException;
 import dev.r1.stoke.sample.RunGenerator;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,7 +135,7 @@ public final class PipelineBenchCommand extends StackCommand {
             ids.add(id);
             specs.add(ApiClient.JSON.writeValueAsBytes(spec(id, repo)));
         }
-        try (PipelineProbe probe = PipelineProbe.start(bootstrap, prefix + "-")) {
+        try (PipelineProbe probe = PipelineProbe.start(bootstrap, prefix + "-", true)) {
             long[] submittedAt = new long[count];
             Semaphore slots = new Semaphore(window);
             probe.onReceipt(task -> slots.release());
@@ -192,7 +194,7 @@ public final class PipelineBenchCommand extends StackCommand {
     }
 
     private static long driverCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void printRaw(PrintWriter out, RawKafka.Result raw) {

@@ -54,32 +54,42 @@ final class PipelineProbe implements AutoCloseable {
     private final long nanosAtStart = System.nanoTime();
     private final Set<String> eventKeys = new HashSet<>();
     private final int partitions;
+    private final boolean readsEvents;
     private volatile java.util.function.Consumer<String> onReceipt = task -> { };
     private volatile boolean stop;
     private volatile Exception failure;
 
-    private PipelineProbe(KafkaConsumer<String, byte[]> consumer, String prefix, int partitions) {
+    private PipelineProbe(KafkaConsumer<String, byte[]> consumer, String prefix, int partitions, boolean readsEvents) {
         this.consumer = consumer;
         this.prefix = prefix;
         this.partitions = partitions;
+        this.readsEvents = readsEvents;
         this.thread = new Thread(this::loop, "r1-bench-probe");
         this.thread.setDaemon(true);
     }
 
-    static PipelineProbe start(String bootstrap, String prefix) {
+    /**
+     * Starts watching from the current ends. {@code readsEvents} false leaves r1.events unread
+     * (no records, work times or overhead split): a driver that wrote the events itself need not
+     * spend the measured machine's CPU reading them back.
+     */
+    static PipelineProbe start(String bootstrap, String prefix, boolean readsEvents) {
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(bootstrap), new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> tps = new ArrayList<>();
         int eventPartitions = 0;
         for (String topic : List.of(EVENTS, RECEIPTS)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) throw new IllegalStateException("topic " + topic + " does not exist");
-            if (topic.equals(EVENTS)) eventPartitions = infos.size();
+            if (topic.equals(EVENTS)) {
+                eventPartitions = infos.size();
+                if (!readsEvents) continue;
+            }
             for (PartitionInfo p : infos) tps.add(new TopicPartition(topic, p.partition()));
         }
         c.assign(tps);
         c.seekToEnd(tps);
         tps.forEach(c::position); // resolve the end offsets now, before any task is submitted
-        PipelineProbe probe = new PipelineProbe(c, prefix, eventPartitions);
+        PipelineProbe probe = new PipelineProbe(c, prefix, eventPartitions, readsEvents);
         probe.thread.start();
         return probe;
     }
@@ -193,7 +203,7 @@ final class PipelineProbe implements AutoCloseable {
         // The events were written before the receipt; give the probe a moment to read the last of them.
         int expected = ids.stream().mapToInt(id -> receiptEvents.getOrDefault(id, 0)).sum();
         long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < settle) {
+        while (readsEvents && System.nanoTime() < settle) {
             synchronized (values) {
                 if (values.size() >= expected) break;
             }

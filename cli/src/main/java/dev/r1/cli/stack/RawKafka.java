@@ -74,6 +74,7 @@ final class RawKafka {
         String topic = "r1.bench.tx." + run;
         return onScratchTopic(bootstrap, topic, 1, () -> {
             Properties pp = producerProps(bootstrap);
+            // What services/common's Kafka config adds for the services' transactional producers.
             pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
             pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
             pp.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "10");

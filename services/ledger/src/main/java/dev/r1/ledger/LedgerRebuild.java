@@ -85,14 +85,17 @@ public class LedgerRebuild {
             replay(Topics.EVENTS, records -> {
                 List<Ledger.EventRecord> in = new ArrayList<>(records.size());
                 for (ConsumerRecord<String, byte[]> r : records) in.add(new Ledger.EventRecord(r.key(), r.value()));
-                return ledger.ingestEvents(in, true).call(ingested -> Uni.createFrom().completionStage(ingested.published())).invoke(ingested -> {
-                    for (LedgerStore.Outcome o : ingested.outcomes()) {
-                        events[0]++;
-                        if (o.refused()) events[2]++;
-                        if (o.inserted()) events[1]++;
-                        if (o.sealedNow()) events[3]++;
-                    }
-                }).replaceWithVoid();
+                return ledger.ingestEvents(in, true)
+                        .call(ingested -> Uni.createFrom().completionStage(ingested.published()))
+                        .invoke(ingested -> {
+                            for (LedgerStore.Outcome o : ingested.outcomes()) {
+                                events[0]++;
+                                if (o.refused()) events[2]++;
+                                if (o.inserted()) events[1]++;
+                                if (o.sealedNow()) events[3]++;
+                            }
+                        })
+                        .replaceWithVoid();
             });
             Report report = new Report(events[0], events[1], events[2], events[3], blobs[0], blobs[1], blobs[2],
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
