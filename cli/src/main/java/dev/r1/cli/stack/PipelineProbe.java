@@ -122,8 +122,6 @@ final class PipelineProbe implements AutoCloseable {
                         }
                     } else if (r.value() != null) {
                         String task = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
-                        receiptStamp.putIfAbsent(task, r.timestamp());
-                        if (receiptAt.putIfAbsent(task, now) == null) onReceipt.accept(task);
                         try {
                             JsonNode receipt = ApiClient.JSON.readTree(r.value());
                             JsonNode events = receipt.path("events");
@@ -135,6 +133,9 @@ final class PipelineProbe implements AutoCloseable {
                         } catch (IOException e) {
                             terminal.put(task, "UNREADABLE");
                         }
+                        // Last: await() reads the terminal and the event count once the receipt is here.
+                        receiptStamp.putIfAbsent(task, r.timestamp());
+                        if (receiptAt.putIfAbsent(task, now) == null) onReceipt.accept(task);
                     }
                 }
             }
