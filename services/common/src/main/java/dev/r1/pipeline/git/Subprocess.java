@@ -106,18 +106,24 @@ public final class Subprocess {
         }
     }
 
-    /** Drains a stream on its own thread, keeping the first and last halves of the cap. */
+    /**
+     * Drains a stream on its own thread, keeping the first and last halves of the cap. The tail's
+     * ring is allocated only once the output outgrows the head: most commands print a line or
+     * two, and a cap-sized buffer per stream (8 MiB for git) made every task allocate hundreds of
+     * megabytes and the collector pause the whole process several times a second.
+     */
     private static final class Capture {
         private final Thread thread;
         private final int half;
+        private final int tailSize;
         private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-        private final byte[] tail;
+        private byte[] tail;
         private long total;
         private int tailEnd;
 
         Capture(InputStream in, int cap, String name) {
             this.half = Math.max(1, cap / 2);
-            this.tail = new byte[Math.max(1, cap - half)];
+            this.tailSize = Math.max(1, cap - half);
             this.thread = new Thread(() -> drain(in), name);
             thread.setDaemon(true);
             thread.start();
@@ -127,24 +133,31 @@ public final class Subprocess {
             byte[] buf = new byte[8192];
             try (in) {
                 int n;
-                while ((n = in.read(buf)) > 0) {
-                    synchronized (this) {
-                        for (int i = 0; i < n; i++) add(buf[i]);
-                    }
-                }
+                while ((n = in.read(buf)) > 0) add(buf, n);
             } catch (IOException e) {
                 // The process is gone; keep what was read.
             }
         }
 
-        private void add(byte b) {
+        private synchronized void add(byte[] buf, int n) {
+            int off = 0;
             if (total < half) {
-                head.write(b);
-            } else {
-                tail[tailEnd] = b;
-                tailEnd = (tailEnd + 1) % tail.length;
+                int toHead = (int) Math.min(n, half - total);
+                head.write(buf, 0, toHead);
+                off = toHead;
             }
-            total++;
+            total += n;
+            if (off == n) return;
+            if (tail == null) tail = new byte[tailSize];
+            // Only the last tailSize bytes of this chunk can survive in the ring.
+            int skip = Math.max(0, n - off - tailSize);
+            tailEnd = (int) ((tailEnd + (long) skip) % tailSize);
+            for (off += skip; off < n; ) {
+                int len = Math.min(n - off, tailSize - tailEnd);
+                System.arraycopy(buf, off, tail, tailEnd, len);
+                off += len;
+                tailEnd = (tailEnd + len) % tailSize;
+            }
         }
 
         void await() {
@@ -160,10 +173,10 @@ public final class Subprocess {
             all.writeBytes(head.toByteArray());
             long inTail = Math.max(0, total - half);
             if (inTail == 0) return all.toByteArray();
-            if (inTail > tail.length) {
-                long omitted = inTail - tail.length;
+            if (inTail > tailSize) {
+                long omitted = inTail - tailSize;
                 all.writeBytes(("\n[r1: " + omitted + " bytes of output omitted]\n").getBytes(StandardCharsets.UTF_8));
-                all.write(tail, tailEnd, tail.length - tailEnd);
+                all.write(tail, tailEnd, tailSize - tailEnd);
                 all.write(tail, 0, tailEnd);
             } else {
                 all.write(tail, 0, (int) inTail);
