@@ -17,7 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * The ledger's live consumers. Events come in batches (one poll), stored in one transaction in
+ * The ledger's live consumers. Events come in batches (one poll), stored by one statement in
  * the order they were written, so a task's events (one partition) each find their causes stored
  * or earlier in the batch. A refused event goes to {@code r1.dlq} with its {@link Refusal} in the
  * {@code dead-letter-reason} header before the batch is acknowledged, so the partition moves on

@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -63,34 +62,36 @@ public class LedgerStore {
     public record TaskSummary(String task, long events, String terminal, String receiptDigest, long firstMillis, long lastMillis) {}
 
     /**
-     * Stores admitted events, in order, in one transaction: three queries load what the checks
-     * need (the events and causes already stored, the tasks' roots and terminals, their receipts),
-     * the checks run in memory, each terminal transition seals its task's receipt (one more query
-     * reads the stored events of those tasks), and the accepted events and the receipts go in with
-     * one insert each. An event is refused if one of its causes is neither
-     * stored for its task nor accepted earlier in the list, if it is a second root or a second
-     * terminal, if it follows a terminal, or if it breaks the gate invariant; a refusal writes
-     * nothing for that event and does not stop the others.
+     * Stores admitted events, in order, in two statements: one reads what the checks need (the
+     * events and causes already stored, the tasks' roots, terminals and receipts, and every stored
+     * event of a task whose terminal transition is in the list), the checks and the sealing run in
+     * memory, and one writes the accepted events and the sealed receipts, atomically as any single
+     * statement is. Two round trips per batch, whatever it holds: at one event per batch, as a
+     * live pipeline delivers them, the ledger's part of a task's latency is mostly round trips.
+     * An event is refused if one of its causes is neither stored for its task nor accepted
+     * earlier in the list, if it is a second root or a second terminal, if it follows a terminal,
+     * or if it breaks the gate invariant; a refusal writes nothing for that event and does not
+     * stop the others.
      *
      * @return one outcome per event, in the order given
      */
     public Uni<List<Outcome>> storeAll(List<Event> events) {
         if (events.isEmpty()) return Uni.createFrom().item(List.of());
-        return sessions.withTransaction((s, tx) -> load(s, events).chain(batch -> {
+        return sessions.withSession(s -> load(s, events).chain(batch -> {
             batch.check(events);
-            return seal(s, batch)
-                    .chain(() -> insert(s, batch.accepted.values()))
-                    .chain(() -> insertReceipts(s, batch.sealed.values()))
-                    .map(ignored -> batch.outcomes());
+            batch.seal(new ReceiptSealer(key.signingKey()));
+            return write(s, batch).map(ignored -> batch.outcomes());
         }));
     }
 
-    /** What one {@link #storeAll} call knows and decides, kept in memory for the length of its transaction. */
+    /** What one {@link #storeAll} call knows and decides, kept in memory for the length of the call. */
     private static final class Batch {
         final Map<String, StoredRow> stored = new HashMap<>();
         final Map<String, String> roots = new HashMap<>();
         final Map<String, String> terminals = new HashMap<>();
         final Map<String, Sealed> receipts = new HashMap<>();
+        /** Every stored event of the tasks whose terminal transition is in the batch, by task and id. */
+        final Map<String, Map<String, byte[]>> sealing = new HashMap<>();
         final Map<String, Event> accepted = new LinkedHashMap<>();
         final List<Outcome> pending = new ArrayList<>();
         /** Receipts sealed by this batch, by terminal event id. */
@@ -146,6 +147,32 @@ public class LedgerStore {
             return List.copyOf(out.values());
         }
 
+        /**
+         * Seals the causal closure of each terminal transition to seal (events of an abandoned
+         * attempt stay out), from the task's stored events and those accepted in this batch. A
+         * terminal the sealer rejects is refused like any other rule break. Ed25519 is
+         * deterministic, so sealing again gives the same bytes.
+         */
+        void seal(ReceiptSealer sealer) {
+            for (Event terminal : toSeal()) {
+                Map<String, Event> byId = new HashMap<>();
+                sealing.getOrDefault(terminal.task(), Map.of()).forEach((id, bytes) -> byId.put(id, EventCodec.decode(bytes)));
+                for (Event e : accepted.values()) {
+                    if (e.task().equals(terminal.task())) byId.put(e.id(), e);
+                }
+                try {
+                    List<Event> closure = Admission.closure(terminal, byId);
+                    SealedReceipt receipt = sealer.seal(closure);
+                    sealed.put(terminal.id(), new Sealed(terminal.task(), receipt.receipt().digest(),
+                            terminal.asTransition().to().name(), terminal.id(), closure.size(), receipt.file()));
+                } catch (StokeViolation v) {
+                    refuse(terminal, Refusal.of(v));
+                } catch (Refusal r) {
+                    refuse(terminal, r);
+                }
+            }
+        }
+
         /** Refuses an event accepted earlier in this batch (its terminal would not seal). */
         void refuse(Event event, Refusal refusal) {
             accepted.remove(event.id());
@@ -172,119 +199,92 @@ public class LedgerStore {
         }
     }
 
+    /**
+     * Everything the checks and the sealing read, in one statement: a row per stored event asked
+     * for by id ({@code e}), per stored event of a task to seal ({@code s}), per root or terminal
+     * of the batch's tasks ({@code r}, {@code t}), and per receipt of those tasks ({@code c}).
+     */
     private Uni<Batch> load(Mutiny.Session s, List<Event> events) {
-        Batch batch = new Batch();
         Set<String> ids = new HashSet<>();
         Set<String> tasks = new HashSet<>();
+        Set<String> sealing = new HashSet<>();
         for (Event e : events) {
             ids.add(e.id());
             ids.addAll(e.causedBy());
             tasks.add(e.task());
+            if (e.isTerminal()) sealing.add(e.task());
         }
-        return s.createNativeQuery("select id, task, canonical from ledger_event where id = any(:ids)", Object[].class)
-                .setParameter("ids", ids.toArray(String[]::new)).getResultList()
-                .invoke(rows -> {
-                    for (Object[] r : rows) batch.stored.put((String) r[0], new Batch.StoredRow((String) r[1], (byte[]) r[2]));
-                })
-                .chain(() -> s.createNativeQuery("select task, id, root from ledger_event"
-                                + " where task = any(:tasks) and (root or terminal is not null)", Object[].class)
-                        .setParameter("tasks", tasks.toArray(String[]::new)).getResultList())
-                .invoke(rows -> {
-                    for (Object[] r : rows) ((Boolean) r[2] ? batch.roots : batch.terminals).put((String) r[0], (String) r[1]);
-                })
-                .chain(() -> s.createSelectionQuery("from StoredReceipt r where r.task in :tasks", StoredReceipt.class)
-                        .setParameter("tasks", tasks).getResultList())
-                .invoke(rows -> {
-                    for (StoredReceipt r : rows) batch.receipts.put(r.task, Sealed.of(r));
-                })
-                .replaceWith(batch);
-    }
-
-    /**
-     * Seals the causal closure of each terminal transition to seal (events of an abandoned attempt
-     * stay out), from the task's stored events and those accepted in this batch. A terminal the
-     * sealer rejects is refused like any other rule break. Ed25519 is deterministic, so sealing
-     * again gives the same bytes.
-     */
-    private Uni<Void> seal(Mutiny.Session s, Batch batch) {
-        List<Event> terminals = batch.toSeal();
-        if (terminals.isEmpty()) return Uni.createFrom().voidItem();
-        List<String> tasks = terminals.stream().map(Event::task).distinct().toList();
-        return s.createNativeQuery("select task, canonical from ledger_event where task = any(:tasks)", Object[].class)
+        return s.createNativeQuery("select 'e', id, task, canonical, cast(null as text), cast(null as text), 0"
+                                + " from ledger_event where id = any(:ids)"
+                        + " union all select 's', id, task, canonical, null, null, 0 from ledger_event where task = any(:sealing)"
+                        + " union all select case when root then 'r' else 't' end, id, task, null, null, null, 0"
+                                + " from ledger_event where task = any(:tasks) and (root or terminal is not null)"
+                        + " union all select 'c', terminal_event, task, bytes, digest, state, event_count"
+                                + " from ledger_receipt where task = any(:tasks)", Object[].class)
+                .setParameter("ids", ids.toArray(String[]::new))
+                .setParameter("sealing", sealing.toArray(String[]::new))
                 .setParameter("tasks", tasks.toArray(String[]::new))
                 .getResultList()
-                .invoke(rows -> {
-                    Map<String, Map<String, Event>> byTask = new HashMap<>();
+                .map(rows -> {
+                    Batch batch = new Batch();
                     for (Object[] r : rows) {
-                        Event e = EventCodec.decode((byte[]) r[1]);
-                        byTask.computeIfAbsent((String) r[0], t -> new HashMap<>()).put(e.id(), e);
-                    }
-                    for (Event e : batch.accepted.values()) {
-                        byTask.computeIfAbsent(e.task(), t -> new HashMap<>()).put(e.id(), e);
-                    }
-                    ReceiptSealer sealer = new ReceiptSealer(key.signingKey());
-                    for (Event terminal : terminals) {
-                        try {
-                            List<Event> closure = Admission.closure(terminal, byTask.get(terminal.task()));
-                            SealedReceipt receipt = sealer.seal(closure);
-                            batch.sealed.put(terminal.id(), new Sealed(terminal.task(), receipt.receipt().digest(),
-                                    terminal.asTransition().to().name(), terminal.id(), closure.size(), receipt.file()));
-                        } catch (StokeViolation v) {
-                            batch.refuse(terminal, Refusal.of(v));
-                        } catch (Refusal r) {
-                            batch.refuse(terminal, r);
+                        String id = (String) r[1];
+                        String task = (String) r[2];
+                        byte[] bytes = (byte[]) r[3];
+                        switch ((String) r[0]) {
+                            case "e" -> batch.stored.put(id, new Batch.StoredRow(task, bytes));
+                            case "s" -> batch.sealing.computeIfAbsent(task, t -> new HashMap<>()).put(id, bytes);
+                            case "r" -> batch.roots.put(task, id);
+                            case "t" -> batch.terminals.put(task, id);
+                            default -> batch.receipts.put(task,
+                                    new Sealed(task, (String) r[4], (String) r[5], id, ((Number) r[6]).intValue(), bytes));
                         }
                     }
-                })
-                .replaceWithVoid();
+                    return batch;
+                });
     }
 
     /**
-     * One statement for all the batch's receipts. Receipts and events are JCS, so valid UTF-8 with
-     * no NUL: they travel as text arrays and {@code convert_to} stores their exact bytes.
+     * The accepted events, in order (so arrival order follows the batch), and the sealed
+     * receipts, in one statement; {@code nullif} stores NULL for the terminal stage of a
+     * non-terminal event. Events and receipts are JCS, so valid UTF-8 with no NUL: they travel
+     * as text arrays and {@code convert_to} stores their exact bytes.
      */
-    private Uni<Void> insertReceipts(Mutiny.Session s, Collection<Sealed> receipts) {
-        if (receipts.isEmpty()) return Uni.createFrom().voidItem();
-        List<Sealed> rows = List.copyOf(receipts);
-        return s.createNativeMutationQuery("insert into ledger_receipt (task, digest, state, terminal_event, event_count, bytes)"
-                        + " select task, digest, state, terminal, count, convert_to(file, 'UTF8')"
-                        + " from unnest(cast(:tasks as text[]), cast(:digests as text[]), cast(:states as text[]),"
-                        + " cast(:terminals as text[]), cast(:counts as int[]), cast(:files as text[])) as r(task, digest, state, terminal, count, file)"
-                        + " on conflict (task) do update set digest = excluded.digest, state = excluded.state,"
-                        + " terminal_event = excluded.terminal_event, event_count = excluded.event_count, bytes = excluded.bytes")
-                .setParameter("tasks", rows.stream().map(Sealed::task).toArray(String[]::new))
-                .setParameter("digests", rows.stream().map(Sealed::digest).toArray(String[]::new))
-                .setParameter("states", rows.stream().map(Sealed::state).toArray(String[]::new))
-                .setParameter("terminals", rows.stream().map(Sealed::terminalEvent).toArray(String[]::new))
-                .setParameter("counts", rows.stream().map(Sealed::eventCount).toArray(Integer[]::new))
-                .setParameter("files", rows.stream().map(r -> new String(r.file(), StandardCharsets.UTF_8)).toArray(String[]::new))
-                .executeUpdate()
-                .replaceWithVoid();
-    }
-
-    /**
-     * One statement for all the accepted events, in order (so arrival order follows the batch);
-     * {@code nullif} stores NULL for the terminal stage of a non-terminal event.
-     */
-    private Uni<Void> insert(Mutiny.Session s, Collection<Event> events) {
-        if (events.isEmpty()) return Uni.createFrom().voidItem();
-        List<Event> rows = List.copyOf(events);
-        return s.createNativeMutationQuery("insert into ledger_event (id, task, type, phase, t_millis, root, terminal, canonical)"
+    private Uni<Void> write(Mutiny.Session s, Batch batch) {
+        List<Event> events = List.copyOf(batch.accepted.values());
+        List<Sealed> receipts = List.copyOf(batch.sealed.values());
+        if (events.isEmpty() && receipts.isEmpty()) return Uni.createFrom().voidItem();
+        return s.createNativeQuery("with events as (insert into ledger_event (id, task, type, phase, t_millis, root, terminal, canonical)"
                         + " select id, task, type, phase, t, root, nullif(terminal, ''), convert_to(canonical, 'UTF8')"
                         + " from unnest(cast(:ids as text[]), cast(:tasks as text[]), cast(:types as text[]),"
                         + " cast(:phases as text[]), cast(:ts as bigint[]), cast(:roots as boolean[]), cast(:terminals as text[]),"
                         + " cast(:canonicals as text[]))"
                         + " as e(id, task, type, phase, t, root, terminal, canonical)"
-                        + " on conflict (id) do nothing")
-                .setParameter("ids", rows.stream().map(Event::id).toArray(String[]::new))
-                .setParameter("tasks", rows.stream().map(Event::task).toArray(String[]::new))
-                .setParameter("types", rows.stream().map(e -> e.type().name()).toArray(String[]::new))
-                .setParameter("phases", rows.stream().map(e -> e.phase().name()).toArray(String[]::new))
-                .setParameter("ts", rows.stream().map(Event::tMillis).toArray(Long[]::new))
-                .setParameter("roots", rows.stream().map(Event::isRoot).toArray(Boolean[]::new))
-                .setParameter("terminals", rows.stream().map(e -> e.isTerminal() ? e.asTransition().to().name() : "").toArray(String[]::new))
-                .setParameter("canonicals", rows.stream().map(e -> new String(EventCodec.canonical(e), StandardCharsets.UTF_8)).toArray(String[]::new))
-                .executeUpdate()
+                        + " on conflict (id) do nothing returning 1),"
+                        + " receipts as (insert into ledger_receipt (task, digest, state, terminal_event, event_count, bytes)"
+                        + " select task, digest, state, terminal, count, convert_to(file, 'UTF8')"
+                        + " from unnest(cast(:receiptTasks as text[]), cast(:digests as text[]), cast(:states as text[]),"
+                        + " cast(:receiptTerminals as text[]), cast(:counts as int[]), cast(:files as text[]))"
+                        + " as r(task, digest, state, terminal, count, file)"
+                        + " on conflict (task) do update set digest = excluded.digest, state = excluded.state,"
+                        + " terminal_event = excluded.terminal_event, event_count = excluded.event_count, bytes = excluded.bytes"
+                        + " returning 1)"
+                        + " select (select count(*) from events) + (select count(*) from receipts)", Long.class)
+                .setParameter("ids", events.stream().map(Event::id).toArray(String[]::new))
+                .setParameter("tasks", events.stream().map(Event::task).toArray(String[]::new))
+                .setParameter("types", events.stream().map(e -> e.type().name()).toArray(String[]::new))
+                .setParameter("phases", events.stream().map(e -> e.phase().name()).toArray(String[]::new))
+                .setParameter("ts", events.stream().map(Event::tMillis).toArray(Long[]::new))
+                .setParameter("roots", events.stream().map(Event::isRoot).toArray(Boolean[]::new))
+                .setParameter("terminals", events.stream().map(e -> e.isTerminal() ? e.asTransition().to().name() : "").toArray(String[]::new))
+                .setParameter("canonicals", events.stream().map(e -> new String(EventCodec.canonical(e), StandardCharsets.UTF_8)).toArray(String[]::new))
+                .setParameter("receiptTasks", receipts.stream().map(Sealed::task).toArray(String[]::new))
+                .setParameter("digests", receipts.stream().map(Sealed::digest).toArray(String[]::new))
+                .setParameter("states", receipts.stream().map(Sealed::state).toArray(String[]::new))
+                .setParameter("receiptTerminals", receipts.stream().map(Sealed::terminalEvent).toArray(String[]::new))
+                .setParameter("counts", receipts.stream().map(Sealed::eventCount).toArray(Integer[]::new))
+                .setParameter("files", receipts.stream().map(r -> new String(r.file(), StandardCharsets.UTF_8)).toArray(String[]::new))
+                .getSingleResult()
                 .replaceWithVoid();
     }
 
