@@ -2,6 +2,7 @@ package dev.r1.cli.stack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,7 +22,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -122,16 +125,23 @@ final class RawKafka {
 
     /**
      * A new topic takes a moment to be known and to get leaders; producing before then only
-     * measures retries.
+     * measures retries. The metadata can name a leader before that broker serves the partition,
+     * and an idempotent producer whose first batches were refused for it was seen retrying out of
+     * order until it timed out, so each leader must also answer for its partition (list its offsets).
      */
     private static void awaitLeaders(Admin admin, String topic) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
                 TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-                if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) return;
+                if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    for (TopicPartitionInfo p : d.partitions()) latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                    return;
+                }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw e;
+                if (!(e.getCause() instanceof RetriableException)) throw e;
             }
             if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic + " has partitions without a leader");
             Thread.sleep(50);
