@@ -71,7 +71,11 @@ public final class PostgresServer implements AutoCloseable {
                     .setPGStartupWait(STARTUP_WAIT)
                     .setPort(port)
                     .setServerConfig("listen_addresses", HOST)
-                    // zonky turns this off for test speed; here the data is meant to be kept.
+                    // zonky turns this off for test speed; on, a commit survives the database
+                    // process being killed. fsync stays off (zonky's -F): like the single broker,
+                    // which does not fsync its log either, the embedded stack is not meant to
+                    // survive the machine losing power, and fsync costs latency
+                    // (docs/benchmarks.md, "Durability costs latency").
                     .setServerConfig("synchronous_commit", "on")
                     // TCP only: no socket files in /tmp shared with other servers on the machine.
                     .setServerConfig("unix_socket_directories", "")

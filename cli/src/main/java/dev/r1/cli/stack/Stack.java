@@ -45,7 +45,7 @@ public final class Stack {
      * The app's JVM on a developer machine: a small heap and the serial collector, which on two
      * cores pauses young collections for a few milliseconds without taking a core of its own. The
      * full tiered compiler: its compilations take CPU for the first minute or two, and then the
-     * ledger stores 35-45% more events per second than on C1 alone (docs/benchmarks.md).
+     * ledger stores 30-45% more events per second than on C1 alone (docs/benchmarks.md).
      * {@code R1_APP_JAVA_OPTS} replaces these.
      */
     static final String APP_JAVA_OPTS = "-Xmx1g -XX:+UseSerialGC";
