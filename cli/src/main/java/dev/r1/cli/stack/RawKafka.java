@@ -59,11 +59,12 @@ final class RawKafka {
     static Result measure(String bootstrap, String run, List<byte[]> values, int partitions) throws Exception {
         if (values.isEmpty()) throw new IllegalStateException("no records were seen, so there is nothing to compare with");
         String topic = "r1.bench.raw." + run;
-        return onScratchTopic(bootstrap, topic, Math.max(1, partitions), () -> {
+        int n = Math.max(1, partitions);
+        return onScratchTopic(bootstrap, topic, n, () -> {
             long bytes = values.stream().mapToLong(v -> v.length).sum();
             long produce = produce(bootstrap, topic, values);
             long consume = consume(bootstrap, topic, values.size());
-            return new Result(values.size(), Math.max(1, partitions), bytes, produce, consume);
+            return new Result(values.size(), n, bytes, produce, consume);
         });
     }
 

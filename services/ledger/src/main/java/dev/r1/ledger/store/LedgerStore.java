@@ -86,12 +86,13 @@ public class LedgerStore {
 
     /** What one {@link #storeAll} call knows and decides, kept in memory for the length of the call. */
     private static final class Batch {
+        /** Stored events the batch needs: those asked for by id, and every event of a task to seal. */
         final Map<String, StoredRow> stored = new HashMap<>();
+        /** Stored events decoded so far: one may be a cause of several events and sealed too. */
+        final Map<String, Event> decoded = new HashMap<>();
         final Map<String, String> roots = new HashMap<>();
         final Map<String, String> terminals = new HashMap<>();
         final Map<String, Sealed> receipts = new HashMap<>();
-        /** Every stored event of the tasks whose terminal transition is in the batch, by task and id. */
-        final Map<String, Map<String, byte[]>> sealing = new HashMap<>();
         final Map<String, Event> accepted = new LinkedHashMap<>();
         final List<Outcome> pending = new ArrayList<>();
         /** Receipts sealed by this batch, by terminal event id. */
@@ -129,7 +130,7 @@ public class LedgerStore {
             Event accepted = this.accepted.get(id);
             if (accepted != null && accepted.task().equals(event.task())) return accepted;
             StoredRow row = stored.get(id);
-            if (row != null && row.task().equals(event.task())) return EventCodec.decode(row.canonical());
+            if (row != null && row.task().equals(event.task())) return storedEvent(id);
             throw Refusal.of(Rule.OPEN_GRAPH, event.id(), "cause " + id + " is not a stored event of task " + event.task());
         }
 
@@ -156,7 +157,9 @@ public class LedgerStore {
         void seal(ReceiptSealer sealer) {
             for (Event terminal : toSeal()) {
                 Map<String, Event> byId = new HashMap<>();
-                sealing.getOrDefault(terminal.task(), Map.of()).forEach((id, bytes) -> byId.put(id, EventCodec.decode(bytes)));
+                stored.forEach((id, row) -> {
+                    if (row.task().equals(terminal.task())) byId.put(id, storedEvent(id));
+                });
                 for (Event e : accepted.values()) {
                     if (e.task().equals(terminal.task())) byId.put(e.id(), e);
                 }
@@ -171,6 +174,10 @@ public class LedgerStore {
                     refuse(terminal, r);
                 }
             }
+        }
+
+        private Event storedEvent(String id) {
+            return decoded.computeIfAbsent(id, k -> EventCodec.decode(stored.get(k).canonical()));
         }
 
         /** Refuses an event accepted earlier in this batch (its terminal would not seal). */
@@ -201,8 +208,8 @@ public class LedgerStore {
 
     /**
      * Everything the checks and the sealing read, in one statement: a row per stored event asked
-     * for by id ({@code e}), per stored event of a task to seal ({@code s}), per root or terminal
-     * of the batch's tasks ({@code r}, {@code t}), and per receipt of those tasks ({@code c}).
+     * for by id or of a task to seal ({@code e}; each once), per root or terminal of the batch's
+     * tasks ({@code r}, {@code t}), and per receipt of those tasks ({@code c}).
      */
     private Uni<Batch> load(Mutiny.Session s, List<Event> events) {
         Set<String> ids = new HashSet<>();
@@ -215,8 +222,8 @@ public class LedgerStore {
             if (e.isTerminal()) sealing.add(e.task());
         }
         return s.createNativeQuery("select 'e', id, task, canonical, cast(null as text), cast(null as text), 0"
-                                + " from ledger_event where id = any(:ids)"
-                        + " union all select 's', id, task, canonical, null, null, 0 from ledger_event where task = any(:sealing)"
+                                + " from ledger_event where id = any(:ids) and task <> all(:sealing)"
+                        + " union all select 'e', id, task, canonical, null, null, 0 from ledger_event where task = any(:sealing)"
                         + " union all select case when root then 'r' else 't' end, id, task, null, null, null, 0"
                                 + " from ledger_event where task = any(:tasks) and (root or terminal is not null)"
                         + " union all select 'c', terminal_event, task, bytes, digest, state, event_count"
@@ -233,10 +240,9 @@ public class LedgerStore {
                         byte[] bytes = (byte[]) r[3];
                         switch ((String) r[0]) {
                             case "e" -> batch.stored.put(id, new Batch.StoredRow(task, bytes));
-                            case "s" -> batch.sealing.computeIfAbsent(task, t -> new HashMap<>()).put(id, bytes);
                             case "r" -> batch.roots.put(task, id);
                             case "t" -> batch.terminals.put(task, id);
-                            default -> batch.receipts.put(task,
+                            case "c" -> batch.receipts.put(task,
                                     new Sealed(task, (String) r[4], (String) r[5], id, ((Number) r[6]).intValue(), bytes));
                         }
                     }
