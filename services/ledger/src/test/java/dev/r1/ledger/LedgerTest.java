@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.r1.ledger.store.LedgerStore;
 import dev.r1.pipeline.Headers;
 import dev.r1.pipeline.Limits;
 import dev.r1.pipeline.TaskPartitioner;
@@ -24,6 +25,7 @@ import dev.r1.stoke.receipt.Verification;
 import dev.r1.testing.EmbeddedStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -71,6 +73,9 @@ class LedgerTest {
 
     @Inject
     LedgerRebuild rebuild;
+
+    @Inject
+    LedgerStore store;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -292,6 +297,33 @@ class LedgerTest {
         ConsumerRecord<String, byte[]> dead = awaitRecord(Topics.DLQ, r -> wrong.equals(r.key()));
         assertThat(header(dead, Headers.DLQ_REASON)).startsWith("blob hash:");
         given().get("/v1/blobs/{hash}", wrong).then().statusCode(404).contentType("application/problem+json");
+    }
+
+    /**
+     * The store's own word on what it stored: events stored before are checked again (only roots,
+     * terminals and causes are looked up before the write) and must come back as not stored, so
+     * the counters and the rebuild's report count each event once and a terminal seals once.
+     */
+    @Test
+    void storingAgainReportsOnlyTheEventsNotStoredBefore() throws Throwable {
+        SampleTask run = new SampleTask("ledger-store-again");
+        List<Event> head = run.events.subList(0, run.events.indexOf(run.leftover) + 1);
+        List<LedgerStore.Outcome> first = VertxContextSupport.subscribeAndAwait(() -> store.storeAll(head));
+        assertThat(first).allMatch(o -> !o.refused() && o.inserted());
+
+        List<LedgerStore.Outcome> all = VertxContextSupport.subscribeAndAwait(() -> store.storeAll(run.events));
+        assertThat(all).noneMatch(LedgerStore.Outcome::refused);
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).inserted()).as("event %d stored for the first time", i).isEqualTo(i >= head.size());
+        }
+        LedgerStore.Outcome sealed = all.get(run.events.indexOf(run.terminal));
+        assertThat(sealed.sealedNow()).isTrue();
+        assertThat(sealed.receipt().eventCount()).isEqualTo(run.events.size() - 1);
+
+        List<LedgerStore.Outcome> again = VertxContextSupport.subscribeAndAwait(() -> store.storeAll(run.events));
+        assertThat(again).noneMatch(o -> o.refused() || o.inserted() || o.sealedNow());
+        LedgerStore.Outcome resent = again.get(run.events.indexOf(run.terminal));
+        assertThat(resent.receipt().file()).isEqualTo(sealed.receipt().file());
     }
 
     @Test

@@ -63,10 +63,10 @@ public class LedgerStore {
 
     /**
      * Stores admitted events, in order, in two statements: one reads what the checks need (the
-     * events and causes already stored, the tasks' roots, terminals and receipts, and every stored
-     * event of a task whose terminal transition is in the list), the checks and the sealing run in
-     * memory, and one writes the accepted events and the sealed receipts, atomically as any single
-     * statement is. Two round trips per batch, whatever it holds: at one event per batch, as a
+     * causes stored before, the tasks' roots, terminals and receipts, and every stored event of a
+     * task whose terminal transition is in the list), the checks and the sealing run in memory,
+     * and one writes the accepted events and the sealed receipts, atomically as any single
+     * statement is, and returns which events it stored for the first time. Two round trips per batch, whatever it holds: at one event per batch, as a
      * live pipeline delivers them, the ledger's part of a task's latency is mostly round trips.
      * An event is refused if one of its causes is neither stored for its task nor accepted
      * earlier in the list, if it is a second root or a second terminal, if it follows a terminal,
@@ -80,13 +80,13 @@ public class LedgerStore {
         return sessions.withSession(s -> load(s, events).chain(batch -> {
             batch.check(events);
             batch.seal(new ReceiptSealer(key.signingKey()));
-            return write(s, batch).map(ignored -> batch.outcomes());
+            return write(s, batch).map(batch::outcomes);
         }));
     }
 
     /** What one {@link #storeAll} call knows and decides, kept in memory for the length of the call. */
     private static final class Batch {
-        /** Stored events the batch needs: those asked for by id, and every event of a task to seal. */
+        /** Stored events the batch needs: causes from before the batch, and every event of a task to seal. */
         final Map<String, StoredRow> stored = new HashMap<>();
         /** Stored events decoded so far: one may be a cause of several events and sealed too. */
         final Map<String, Event> decoded = new HashMap<>();
@@ -102,7 +102,7 @@ public class LedgerStore {
 
         void check(List<Event> events) {
             for (Event event : events) {
-                if (stored.containsKey(event.id()) || accepted.containsKey(event.id())) {
+                if (knownDuplicate(event)) {
                     pending.add(new Outcome(event, null, false, null, false));
                     continue;
                 }
@@ -124,6 +124,17 @@ public class LedgerStore {
                     pending.add(new Outcome(event, r, false, null, false));
                 }
             }
+        }
+
+        /**
+         * An event this batch already holds, or one stored before that the read loaded (a root, a
+         * terminal, or an event of a task to seal). Any other event stored before is checked again,
+         * as its checks read only itself and its causes, and the write finds it a duplicate.
+         */
+        private boolean knownDuplicate(Event event) {
+            return accepted.containsKey(event.id()) || stored.containsKey(event.id())
+                    || event.isRoot() && event.id().equals(roots.get(event.task()))
+                    || event.isTerminal() && event.id().equals(terminals.get(event.task()));
         }
 
         private Event cause(Event event, String id) {
@@ -155,14 +166,20 @@ public class LedgerStore {
          * deterministic, so sealing again gives the same bytes.
          */
         void seal(ReceiptSealer sealer) {
-            for (Event terminal : toSeal()) {
-                Map<String, Event> byId = new HashMap<>();
-                stored.forEach((id, row) -> {
-                    if (row.task().equals(terminal.task())) byId.put(id, storedEvent(id));
-                });
-                for (Event e : accepted.values()) {
-                    if (e.task().equals(terminal.task())) byId.put(e.id(), e);
-                }
+            List<Event> terminals = toSeal();
+            if (terminals.isEmpty()) return;
+            Map<String, Map<String, Event>> graphs = new HashMap<>();
+            for (Event terminal : terminals) graphs.put(terminal.task(), new HashMap<>());
+            stored.forEach((id, row) -> {
+                Map<String, Event> graph = graphs.get(row.task());
+                if (graph != null) graph.put(id, storedEvent(id));
+            });
+            for (Event e : accepted.values()) {
+                Map<String, Event> graph = graphs.get(e.task());
+                if (graph != null) graph.put(e.id(), e);
+            }
+            for (Event terminal : terminals) {
+                Map<String, Event> byId = graphs.get(terminal.task());
                 try {
                     List<Event> closure = Admission.closure(terminal, byId);
                     SealedReceipt receipt = sealer.seal(closure);
@@ -187,10 +204,12 @@ public class LedgerStore {
             pending.replaceAll(o -> o.event() == event && !o.refused() ? new Outcome(event, refusal, false, null, false) : o);
         }
 
-        List<Outcome> outcomes() {
+        /** The outcomes, once the write has said which accepted events were not stored before. */
+        List<Outcome> outcomes(Set<String> inserted) {
             Map<String, Sealed> fresh = new HashMap<>(sealed);
             List<Outcome> out = new ArrayList<>(pending.size());
             for (Outcome o : pending) {
+                if (o.inserted() && !inserted.contains(o.event().id())) o = new Outcome(o.event(), null, false, null, false);
                 if (o.refused() || !o.event().isTerminal()) {
                     out.add(o);
                     continue;
@@ -207,17 +226,22 @@ public class LedgerStore {
     }
 
     /**
-     * Everything the checks and the sealing read, in one statement: a row per stored event asked
-     * for by id or of a task to seal ({@code e}; each once), per root or terminal of the batch's
-     * tasks ({@code r}, {@code t}), and per receipt of those tasks ({@code c}).
+     * Everything the checks and the sealing read, in one statement: a row per stored event that
+     * is a cause from outside the batch or of a task to seal ({@code e}; each once), per root or
+     * terminal of the batch's tasks ({@code r}, {@code t}), and per receipt of those tasks
+     * ({@code c}). The batch's own ids are not looked up: at a poll of a thousand events that
+     * was most of the database's work, and the write tells which of them were stored before.
      */
     private Uni<Batch> load(Mutiny.Session s, List<Event> events) {
+        Set<String> inBatch = new HashSet<>();
+        for (Event e : events) inBatch.add(e.id());
         Set<String> ids = new HashSet<>();
         Set<String> tasks = new HashSet<>();
         Set<String> sealing = new HashSet<>();
         for (Event e : events) {
-            ids.add(e.id());
-            ids.addAll(e.causedBy());
+            for (String cause : e.causedBy()) {
+                if (!inBatch.contains(cause)) ids.add(cause);
+            }
             tasks.add(e.task());
             if (e.isTerminal()) sealing.add(e.task());
         }
@@ -255,27 +279,29 @@ public class LedgerStore {
      * receipts, in one statement; {@code nullif} stores NULL for the terminal stage of a
      * non-terminal event. Events and receipts are JCS, so valid UTF-8 with no NUL: they travel
      * as text arrays and {@code convert_to} stores their exact bytes.
+     *
+     * @return the ids of the events not stored before
      */
-    private Uni<Void> write(Mutiny.Session s, Batch batch) {
+    private Uni<Set<String>> write(Mutiny.Session s, Batch batch) {
         List<Event> events = List.copyOf(batch.accepted.values());
         List<Sealed> receipts = List.copyOf(batch.sealed.values());
-        if (events.isEmpty() && receipts.isEmpty()) return Uni.createFrom().voidItem();
+        if (events.isEmpty() && receipts.isEmpty()) return Uni.createFrom().item(Set.of());
         return s.createNativeQuery("with events as (insert into ledger_event (id, task, type, phase, t_millis, root, terminal, canonical)"
                         + " select id, task, type, phase, t, root, nullif(terminal, ''), convert_to(canonical, 'UTF8')"
                         + " from unnest(cast(:ids as text[]), cast(:tasks as text[]), cast(:types as text[]),"
                         + " cast(:phases as text[]), cast(:ts as bigint[]), cast(:roots as boolean[]), cast(:terminals as text[]),"
                         + " cast(:canonicals as text[]))"
                         + " as e(id, task, type, phase, t, root, terminal, canonical)"
-                        + " on conflict (id) do nothing returning 1),"
+                        + " on conflict (id) do nothing returning id),"
                         + " receipts as (insert into ledger_receipt (task, digest, state, terminal_event, event_count, bytes)"
                         + " select task, digest, state, terminal, count, convert_to(file, 'UTF8')"
                         + " from unnest(cast(:receiptTasks as text[]), cast(:digests as text[]), cast(:states as text[]),"
                         + " cast(:receiptTerminals as text[]), cast(:counts as int[]), cast(:files as text[]))"
                         + " as r(task, digest, state, terminal, count, file)"
                         + " on conflict (task) do update set digest = excluded.digest, state = excluded.state,"
-                        + " terminal_event = excluded.terminal_event, event_count = excluded.event_count, bytes = excluded.bytes"
-                        + " returning 1)"
-                        + " select (select count(*) from events) + (select count(*) from receipts)", Long.class)
+                        + " terminal_event = excluded.terminal_event, event_count = excluded.event_count, bytes = excluded.bytes)"
+                        // A data-modifying WITH runs to completion whether or not the query reads it.
+                        + " select id from events", String.class)
                 .setParameter("ids", events.stream().map(Event::id).toArray(String[]::new))
                 .setParameter("tasks", events.stream().map(Event::task).toArray(String[]::new))
                 .setParameter("types", events.stream().map(e -> e.type().name()).toArray(String[]::new))
@@ -290,8 +316,8 @@ public class LedgerStore {
                 .setParameter("receiptTerminals", receipts.stream().map(Sealed::terminalEvent).toArray(String[]::new))
                 .setParameter("counts", receipts.stream().map(Sealed::eventCount).toArray(Integer[]::new))
                 .setParameter("files", receipts.stream().map(r -> new String(r.file(), StandardCharsets.UTF_8)).toArray(String[]::new))
-                .getSingleResult()
-                .replaceWithVoid();
+                .getResultList()
+                .map(Set::copyOf);
     }
 
     /** Stores a blob; true if it was not stored before. */

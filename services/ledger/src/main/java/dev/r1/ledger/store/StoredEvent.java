@@ -14,16 +14,20 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "ledger_event", indexes = @Index(name = "ledger_event_task_seq", columnList = "task, seq"))
 public class StoredEvent {
-    /** 64 lowercase hex: SHA-256 of the event without its id. */
+    /**
+     * 64 lowercase hex: SHA-256 of the event without its id. Ids and tasks compare byte by byte
+     * ({@code COLLATE "C"}): they are never sorted for people, and a locale's collation made
+     * every index step of an insert a {@code strcoll} call (a third of the insert's time).
+     */
     @Id
-    @Column(length = 64)
+    @Column(length = 64, columnDefinition = "varchar(64) collate \"C\"")
     public String id;
 
     /** Arrival order across the whole ledger; filled in by the database. */
     @Column(columnDefinition = "bigserial", insertable = false, updatable = false, nullable = false)
     public long seq;
 
-    @Column(nullable = false, length = 128)
+    @Column(nullable = false, length = 128, columnDefinition = "varchar(128) collate \"C\"")
     public String task;
 
     @Column(name = "type", nullable = false, length = 32)
