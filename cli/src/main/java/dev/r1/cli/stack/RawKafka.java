@@ -70,13 +70,15 @@ final class RawKafka {
 
     /**
      * The floor under a hand-off: {@code count} transactions shaped like a phase's completion
-     * (three of {@code values}, then commit), one after another, with the services' producer
-     * settings; each timed from its begin to the moment a read_committed consumer has its records.
+     * (three of {@code values}, one to each of three partitions, as a completion writes its
+     * transition, hand-off and lease to three topics; then commit), one after another, with the
+     * services' producer settings; each timed from its begin to the moment a read_committed
+     * consumer has its records.
      */
     static long[] transactions(String bootstrap, String run, List<byte[]> values, int count) throws Exception {
         if (values.size() < 3) throw new IllegalStateException("a transaction of three records needs three records");
         String topic = "r1.bench.tx." + run;
-        return onScratchTopic(bootstrap, topic, 1, () -> {
+        return onScratchTopic(bootstrap, topic, 3, () -> {
             Properties pp = producerProps(bootstrap);
             // What services/common's Kafka config adds for the services' transactional producers.
             pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
@@ -86,15 +88,15 @@ final class RawKafka {
                     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(PipelineProbe.consumerProps(bootstrap),
                             new StringDeserializer(), new ByteArrayDeserializer())) {
                 producer.initTransactions();
-                TopicPartition tp = new TopicPartition(topic, 0);
-                consumer.assign(List.of(tp));
-                consumer.seekToEnd(List.of(tp));
-                consumer.position(tp);
+                List<TopicPartition> tps = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
+                consumer.assign(tps);
+                consumer.seekToEnd(tps);
+                for (TopicPartition tp : tps) consumer.position(tp);
                 long[] nanos = new long[count];
                 for (int i = 0; i < count; i++) {
                     long start = System.nanoTime();
                     producer.beginTransaction();
-                    for (int r = 0; r < 3; r++) producer.send(new ProducerRecord<>(topic, "tx-" + i + "/" + r, values.get((3 * i + r) % values.size())));
+                    for (int r = 0; r < 3; r++) producer.send(new ProducerRecord<>(topic, r, "tx-" + i + "/" + r, values.get((3 * i + r) % values.size())));
                     producer.commitTransaction();
                     int seen = 0;
                     long deadline = start + Duration.ofSeconds(30).toNanos();
