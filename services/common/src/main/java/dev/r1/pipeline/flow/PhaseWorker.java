@@ -299,7 +299,13 @@ public final class PhaseWorker implements AutoCloseable {
         }
     }
 
-    /** Sends events and blobs as they are recorded, and waits for all of them before the phase's transaction. */
+    /**
+     * Sends events and blobs as they are recorded, and waits for all of them before the phase's
+     * transaction. Sending the unacknowledged ones again inside the transaction would save that
+     * wait, but compaction keeps the last record of a key: once the first copy is compacted away,
+     * a late one behind the transition would put an event after its effect, and a rebuild would
+     * refuse the transition.
+     */
     private final class KafkaSink implements EventSink {
         private final List<CompletableFuture<Void>> pending = new ArrayList<>();
 
