@@ -66,8 +66,9 @@ public class LedgerStore {
      * causes stored before, the tasks' roots, terminals and receipts, and every stored event of a
      * task whose terminal transition is in the list), the checks and the sealing run in memory,
      * and one writes the accepted events and the sealed receipts, atomically as any single
-     * statement is, and returns which events it stored for the first time. Two round trips per batch, whatever it holds: at one event per batch, as a
-     * live pipeline delivers them, the ledger's part of a task's latency is mostly round trips.
+     * statement is, and returns which events it stored for the first time. Two round trips per
+     * batch, whatever it holds: at one event per batch, as a live pipeline delivers them, the
+     * ledger's part of a task's latency is mostly round trips.
      * An event is refused if one of its causes is neither stored for its task nor accepted
      * earlier in the list, if it is a second root or a second terminal, if it follows a terminal,
      * or if it breaks the gate invariant; a refusal writes nothing for that event and does not
