@@ -95,6 +95,8 @@ public class LedgerStore {
         final Map<String, String> terminals = new HashMap<>();
         final Map<String, Sealed> receipts = new HashMap<>();
         final Map<String, Event> accepted = new LinkedHashMap<>();
+        /** Events of the batch known to be stored before; still causes of the events after them. */
+        final Map<String, Event> duplicates = new HashMap<>();
         final List<Outcome> pending = new ArrayList<>();
         /** Receipts sealed by this batch, by terminal event id. */
         final Map<String, Sealed> sealed = new HashMap<>();
@@ -104,6 +106,7 @@ public class LedgerStore {
         void check(List<Event> events) {
             for (Event event : events) {
                 if (knownDuplicate(event)) {
+                    duplicates.put(event.id(), event);
                     pending.add(new Outcome(event, null, false, null, false));
                     continue;
                 }
@@ -139,7 +142,7 @@ public class LedgerStore {
         }
 
         private Event cause(Event event, String id) {
-            Event accepted = this.accepted.get(id);
+            Event accepted = this.accepted.getOrDefault(id, duplicates.get(id));
             if (accepted != null && accepted.task().equals(event.task())) return accepted;
             StoredRow row = stored.get(id);
             if (row != null && row.task().equals(event.task())) return storedEvent(id);
