@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -36,6 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class RawKafka {
     private RawKafka() {}
+
+    /** A phase's completion writes its transition, hand-off and lease: three records to three topics. */
+    private static final int COMPLETION_RECORDS = 3;
 
     record Result(int records, int partitions, long bytes, long produceNanos, long consumeNanos) {
         double produceRate() {
@@ -76,9 +80,9 @@ final class RawKafka {
      * consumer has its records.
      */
     static long[] transactions(String bootstrap, String run, List<byte[]> values, int count) throws Exception {
-        if (values.size() < 3) throw new IllegalStateException("a transaction of three records needs three records");
+        if (values.size() < COMPLETION_RECORDS) throw new IllegalStateException("a transaction of three records needs three records");
         String topic = "r1.bench.tx." + run;
-        return onScratchTopic(bootstrap, topic, 3, () -> {
+        return onScratchTopic(bootstrap, topic, COMPLETION_RECORDS, () -> {
             Properties pp = producerProps(bootstrap);
             // What services/common's Kafka config adds for the services' transactional producers.
             pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
@@ -88,7 +92,7 @@ final class RawKafka {
                     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(PipelineProbe.consumerProps(bootstrap),
                             new StringDeserializer(), new ByteArrayDeserializer())) {
                 producer.initTransactions();
-                List<TopicPartition> tps = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
+                List<TopicPartition> tps = IntStream.range(0, COMPLETION_RECORDS).mapToObj(p -> new TopicPartition(topic, p)).toList();
                 consumer.assign(tps);
                 consumer.seekToEnd(tps);
                 for (TopicPartition tp : tps) consumer.position(tp);
@@ -96,11 +100,13 @@ final class RawKafka {
                 for (int i = 0; i < count; i++) {
                     long start = System.nanoTime();
                     producer.beginTransaction();
-                    for (int r = 0; r < 3; r++) producer.send(new ProducerRecord<>(topic, r, "tx-" + i + "/" + r, values.get((3 * i + r) % values.size())));
+                    for (int r = 0; r < COMPLETION_RECORDS; r++) {
+                        producer.send(new ProducerRecord<>(topic, r, "tx-" + i + "/" + r, values.get((COMPLETION_RECORDS * i + r) % values.size())));
+                    }
                     producer.commitTransaction();
                     int seen = 0;
                     long deadline = start + Duration.ofSeconds(30).toNanos();
-                    while (seen < 3) {
+                    while (seen < COMPLETION_RECORDS) {
                         if (System.nanoTime() > deadline) throw new IllegalStateException("transaction " + i + " was not read back in 30 s");
                         seen += consumer.poll(Duration.ofMillis(100)).count();
                     }

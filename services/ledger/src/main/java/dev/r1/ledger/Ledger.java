@@ -67,7 +67,7 @@ public class Ledger {
                 admitted.add(Admission.admit(records.get(i).key(), records.get(i).value()));
                 positions.add(i);
             } catch (Refusal r) {
-                outcomes[i] = new LedgerStore.Outcome(null, r, false, null, false);
+                outcomes[i] = LedgerStore.Outcome.refused(null, r);
             }
         }
         return onContext(() -> store.storeAll(admitted))
@@ -75,7 +75,7 @@ public class Ledger {
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).atMost(STORAGE_ATTEMPTS)
                 .onFailure().recoverWithItem(t -> {
                     Refusal storage = new Refusal(Refusal.STORAGE, String.valueOf(t));
-                    return admitted.stream().map(e -> new LedgerStore.Outcome(e, storage, false, null, false)).toList();
+                    return admitted.stream().map(e -> LedgerStore.Outcome.refused(e, storage)).toList();
                 })
                 .map(stored -> {
                     for (int j = 0; j < stored.size(); j++) outcomes[positions.get(j)] = stored.get(j);

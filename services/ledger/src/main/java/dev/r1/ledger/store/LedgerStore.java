@@ -50,6 +50,14 @@ public class LedgerStore {
      * task's receipt when the event is its terminal transition (sealed now, or before).
      */
     public record Outcome(Event event, Refusal refusal, boolean inserted, Sealed receipt, boolean sealedNow) {
+        public static Outcome refused(Event event, Refusal refusal) {
+            return new Outcome(event, refusal, false, null, false);
+        }
+
+        static Outcome storedBefore(Event event) {
+            return new Outcome(event, null, false, null, false);
+        }
+
         public boolean refused() {
             return refusal != null;
         }
@@ -107,7 +115,7 @@ public class LedgerStore {
             for (Event event : events) {
                 if (knownDuplicate(event)) {
                     duplicates.put(event.id(), event);
-                    pending.add(new Outcome(event, null, false, null, false));
+                    pending.add(Outcome.storedBefore(event));
                     continue;
                 }
                 try {
@@ -125,7 +133,7 @@ public class LedgerStore {
                     if (event.isTerminal()) terminals.put(event.task(), event.id());
                     pending.add(new Outcome(event, null, true, null, false));
                 } catch (Refusal r) {
-                    pending.add(new Outcome(event, r, false, null, false));
+                    pending.add(Outcome.refused(event, r));
                 }
             }
         }
@@ -205,7 +213,7 @@ public class LedgerStore {
         void refuse(Event event, Refusal refusal) {
             accepted.remove(event.id());
             terminals.remove(event.task(), event.id());
-            pending.replaceAll(o -> o.event() == event && !o.refused() ? new Outcome(event, refusal, false, null, false) : o);
+            pending.replaceAll(o -> o.event() == event && !o.refused() ? Outcome.refused(event, refusal) : o);
         }
 
         /** The outcomes, once the write has said which accepted events were not stored before. */
@@ -213,7 +221,7 @@ public class LedgerStore {
             Map<String, Sealed> fresh = new HashMap<>(sealed);
             List<Outcome> out = new ArrayList<>(pending.size());
             for (Outcome o : pending) {
-                if (o.inserted() && !inserted.contains(o.event().id())) o = new Outcome(o.event(), null, false, null, false);
+                if (o.inserted() && !inserted.contains(o.event().id())) o = Outcome.storedBefore(o.event());
                 if (o.refused() || !o.event().isTerminal()) {
                     out.add(o);
                     continue;

@@ -20,14 +20,14 @@ public class StoredEvent {
      * every index step of an insert a {@code strcoll} call (a third of the insert's time).
      */
     @Id
-    @Column(length = 64, columnDefinition = "varchar(64) collate \"C\"")
+    @Column(columnDefinition = "varchar(64) collate \"C\"")
     public String id;
 
     /** Arrival order across the whole ledger; filled in by the database. */
     @Column(columnDefinition = "bigserial", insertable = false, updatable = false, nullable = false)
     public long seq;
 
-    @Column(nullable = false, length = 128, columnDefinition = "varchar(128) collate \"C\"")
+    @Column(nullable = false, columnDefinition = "varchar(128) collate \"C\"")
     public String task;
 
     @Column(name = "type", nullable = false, length = 32)
