@@ -115,8 +115,8 @@ public final class PipelineBenchCommand extends StackCommand {
                 PipelineProbe.quantile(parts.handoffMillis(), 0.5), PipelineProbe.quantile(parts.handoffMillis(), 0.99),
                 PipelineProbe.quantile(parts.receiptMillis(), 0.5), PipelineProbe.quantile(parts.receiptMillis(), 0.99));
         printRaw(out, raw);
-        out.printf(Locale.ROOT, "raw kafka %d transactions of 3 of those records on 3 partitions, begin -> read back (read_committed): p50 %.1f / p99 %.1f ms;"
-                        + " a task takes one per phase (4) on its way%n", transactions.length,
+        out.printf(Locale.ROOT, "raw kafka %d transactions of %d of those records on %d partitions, begin -> read back (read_committed): p50 %.1f / p99 %.1f ms;"
+                        + " a task takes one per phase (4) on its way%n", transactions.length, RawKafka.COMPLETION_RECORDS, RawKafka.COMPLETION_RECORDS,
                 PipelineProbe.quantile(transactions, 0.5) / 1e6, PipelineProbe.quantile(transactions, 0.99) / 1e6);
         out.printf(Locale.ROOT, "ratio     pipeline %.1f events/s / raw produce %.0f records/s = %.4f%n", eps, raw.produceRate(),
                 eps / raw.produceRate());

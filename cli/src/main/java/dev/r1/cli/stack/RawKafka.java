@@ -39,7 +39,7 @@ final class RawKafka {
     private RawKafka() {}
 
     /** A phase's completion writes its transition, hand-off and lease: three records to three topics. */
-    private static final int COMPLETION_RECORDS = 3;
+    static final int COMPLETION_RECORDS = 3;
 
     record Result(int records, int partitions, long bytes, long produceNanos, long consumeNanos) {
         double produceRate() {
@@ -80,7 +80,7 @@ final class RawKafka {
      * consumer has its records.
      */
     static long[] transactions(String bootstrap, String run, List<byte[]> values, int count) throws Exception {
-        if (values.size() < COMPLETION_RECORDS) throw new IllegalStateException("a transaction of three records needs three records");
+        if (values.size() < COMPLETION_RECORDS) throw new IllegalStateException("a transaction needs " + COMPLETION_RECORDS + " records");
         String topic = "r1.bench.tx." + run;
         return onScratchTopic(bootstrap, topic, COMPLETION_RECORDS, () -> {
             Properties pp = producerProps(bootstrap);

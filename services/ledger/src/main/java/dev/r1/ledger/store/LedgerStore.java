@@ -103,7 +103,7 @@ public class LedgerStore {
         final Map<String, String> terminals = new HashMap<>();
         final Map<String, Sealed> receipts = new HashMap<>();
         final Map<String, Event> accepted = new LinkedHashMap<>();
-        /** Events of the batch known to be stored before; still causes of the events after them. */
+        /** Events met again (stored before, or earlier in this batch); still causes of the events after them. */
         final Map<String, Event> duplicates = new HashMap<>();
         final List<Outcome> pending = new ArrayList<>();
         /** Receipts sealed by this batch, by terminal event id. */
@@ -150,8 +150,9 @@ public class LedgerStore {
         }
 
         private Event cause(Event event, String id) {
-            Event accepted = this.accepted.getOrDefault(id, duplicates.get(id));
-            if (accepted != null && accepted.task().equals(event.task())) return accepted;
+            Event inBatch = accepted.get(id);
+            if (inBatch == null) inBatch = duplicates.get(id);
+            if (inBatch != null && inBatch.task().equals(event.task())) return inBatch;
             StoredRow row = stored.get(id);
             if (row != null && row.task().equals(event.task())) return storedEvent(id);
             throw Refusal.of(Rule.OPEN_GRAPH, event.id(), "cause " + id + " is not a stored event of task " + event.task());
