@@ -79,6 +79,11 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     // TCP only: no socket files in /tmp shared with other servers on the machine.
                     .setServerConfig("unix_socket_directories", "")
+                    // A burst into the ledger's empty tables leaves them without statistics until
+                    // autovacuum's first ANALYZE; until then receipts took hundreds of milliseconds
+                    // instead of 15-25 and PostgreSQL four times its CPU, for up to a minute at the
+                    // default naptime (docs/benchmarks.md, "Statistics after the first burst").
+                    .setServerConfig("autovacuum_naptime", "5s")
                     .start();
             return new PostgresServer(postgres, dir);
         } catch (IOException e) {

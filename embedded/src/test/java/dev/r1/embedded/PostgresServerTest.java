@@ -82,6 +82,16 @@ class PostgresServerTest {
     }
 
     @Test
+    void autovacuumVisitsEveryFewSecondsSoABurstGetsStatisticsSoon() throws Exception {
+        try (PostgresServer server = PostgresServer.start(dataDir, 0);
+                Connection c = server.database("postgres").connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT setting FROM pg_settings WHERE name = 'autovacuum_naptime'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(5);
+        }
+    }
+
+    @Test
     void runsAsItsOwnProcessAndSurvivesBeingKilled() throws Exception {
         Path pidFile = dataDir.resolve(PostgresServer.PID_FILE);
         ServerProcess.Started first = launch();
