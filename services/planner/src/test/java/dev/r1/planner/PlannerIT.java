@@ -140,30 +140,59 @@ class PlannerIT {
 
     @Test
     void anExpiredLeaseIsTakenOverAndAReleasedOneIsNot() throws Exception {
-        String spec = """
-                repository: /srv/origin.git
-                goal: g
-                test_command: "true"
-                engine: {kind: scripted, attempts: [[{thought: x}]]}
-                id: %s
-                """;
-        Lease orphan = new Lease("t-orphan", Stage.PLAN, "ghost", 1, Handoff.start(TaskSpecs.parse(
-                spec.formatted("t-orphan").getBytes(StandardCharsets.UTF_8)), 0));
-        Lease released = new Lease("t-released", Stage.PLAN, "ghost", 1, Handoff.start(TaskSpecs.parse(
-                spec.formatted("t-released").getBytes(StandardCharsets.UTF_8)), 0));
+        Lease orphan = expiredLease("t-orphan", "ghost");
+        Lease released = expiredLease("t-released", "ghost");
         try (KafkaProducer<String, byte[]> p = producer()) {
             p.send(new ProducerRecord<>(Topics.LEASES, released.key(), Json.write(released)));
             p.send(new ProducerRecord<>(Topics.LEASES, released.key(), null));
             p.send(new ProducerRecord<>(Topics.LEASES, orphan.key(), Json.write(orphan))).get();
         }
         // The orphan's owner never renews it, so this instance takes it over and plans the task.
-        read(Topics.EVENTS, r -> r.key().startsWith("t-orphan/"),
-                rs -> rs.stream().anyMatch(r -> EventCodec.decode(r.value()).label().equals("PLAN->EXECUTE")));
+        awaitPlanned("t-orphan");
         // The released lease's tombstone reached the worker, so nothing took that task over.
         Thread.sleep(2_000);
         assertThat(readNow(Topics.EVENTS, r -> r.key().startsWith("t-released/"))).isEmpty();
         assertThat(ConfigProvider.getConfig().getValue("mp.messaging.outgoing.planner-tx.transactional.id", String.class))
                 .isEqualTo("r1-planner-planner-it");
+    }
+
+    /**
+     * A lease of this very instance that expired while its work is not running here is what a
+     * failed completion leaves behind; the only instance there is must run the phase again.
+     */
+    @Test
+    void anExpiredLeaseOfThisInstanceIsTakenOverByIt() throws Exception {
+        HttpResponse<String> accepted = post("application/json", """
+                {"repository": "/srv/origin.git", "goal": "g", "test_command": "true",
+                 "engine": {"kind": "scripted", "attempts": [[{"thought": "x"}]]}}""");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String claimed = JSON.readTree(accepted.body()).get("task").textValue();
+        List<ConsumerRecord<String, byte[]>> claims = read(Topics.LEASES,
+                r -> r.key().equals(claimed + "/PLAN") && r.value() != null, rs -> !rs.isEmpty());
+        String self = Json.read(claims.get(0).value(), Lease.class).owner();
+
+        Lease own = expiredLease("t-own", self);
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            p.send(new ProducerRecord<>(Topics.LEASES, own.key(), Json.write(own))).get();
+        }
+        awaitPlanned("t-own");
+    }
+
+    /** A PLAN lease of a one-step task, held by {@code owner}, that expired long ago. */
+    private static Lease expiredLease(String task, String owner) {
+        String spec = """
+                repository: /srv/origin.git
+                goal: g
+                test_command: "true"
+                engine: {kind: scripted, attempts: [[{thought: x}]]}
+                id: %s
+                """.formatted(task);
+        return new Lease(task, Stage.PLAN, owner, 1, Handoff.start(TaskSpecs.parse(spec.getBytes(StandardCharsets.UTF_8)), 0));
+    }
+
+    private static void awaitPlanned(String task) {
+        read(Topics.EVENTS, r -> r.key().startsWith(task + "/"),
+                rs -> rs.stream().anyMatch(r -> EventCodec.decode(r.value()).label().equals("PLAN->EXECUTE")));
     }
 
     private static KafkaProducer<String, byte[]> producer() {

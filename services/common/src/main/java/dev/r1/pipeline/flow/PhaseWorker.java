@@ -33,9 +33,10 @@ import org.jboss.logging.Logger;
  * claim commits meanwhile, off the task's critical path), renewing the lease; when it is done
  * and its claim has committed, one more transaction writes the transition event, the next
  * hand-off and the lease's tombstone. Every instance also watches the leases of its
- * consumer-group partitions and takes over any lease that expires, so a crashed instance's
- * tasks resume elsewhere — or in the same process after a restart, since each start is a new
- * owner.
+ * consumer-group partitions and takes over any lease that expires and is not running here, its
+ * own included: a crashed instance's tasks resume elsewhere (or in the same process after a
+ * restart), and a task whose completion failed runs again here even when this is the only
+ * instance.
  *
  * <p>All transactions go through one lane thread: a transactional producer runs one
  * transaction at a time, and the lane keeps claims and completions from colliding.
@@ -260,7 +261,8 @@ public final class PhaseWorker implements AutoCloseable {
                 // A lease must also have stood unchanged here for a TTL: at start-up the whole topic is
                 // replayed, and a lease read just before its own tombstone is not abandoned work.
                 boolean settled = now - observedAt.getOrDefault(lease.key(), now) >= leaseTtl.toMillis();
-                if (lease.expiresAtMillis() < now && settled && !owner.equals(lease.owner()) && !running.containsKey(lease.key())) {
+                // Its own lease too: one that expired while not running here is work whose completion failed.
+                if (lease.expiresAtMillis() < now && settled && !running.containsKey(lease.key())) {
                     LOG.infof("%s: lease of task %s held by %s expired; taking it over", name, lease.task(), lease.owner());
                     Lease mine = lease.renewed(owner, now + leaseTtl.toMillis());
                     observed.put(mine.key(), mine);
