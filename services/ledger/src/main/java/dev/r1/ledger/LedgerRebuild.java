@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
  * Rebuilds the database from Kafka: the tables are a projection of {@code r1.events} (and
  * {@code r1.blobs}). Pauses the live consumers, empties the tables, replays both topics from offset
  * 0 up to the end offsets seen when the rebuild starts, storing and sealing as the live consumers
- * do (events a poll at a time), then lets the live consumers go on. Receipts come out
- * byte-identical: they depend only on the events and the key.
+ * do (events a poll at a time), gathers the tables' statistics for what it loaded, then lets the
+ * live consumers go on. Receipts come out byte-identical: they depend only on the events and the
+ * key.
  *
  * <p>{@link #run} blocks: call it from a worker thread, never from an event loop.
  */
@@ -97,6 +98,7 @@ public class LedgerRebuild {
                         })
                         .replaceWithVoid();
             });
+            await(store::analyze);
             Report report = new Report(events[0], events[1], events[2], events[3], blobs[0], blobs[1], blobs[2],
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
             LOG.infof("rebuilt the ledger: %s", report);
