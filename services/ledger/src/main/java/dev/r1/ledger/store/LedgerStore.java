@@ -353,7 +353,7 @@ public class LedgerStore {
     }
 
     /**
-     * Gathers the tables' statistics now. After a bulk load (a rebuild) the planner would otherwise
+     * Gathers the tables' statistics now. After a bulk load (a rebuild) PostgreSQL would otherwise
      * plan the ledger's reads for the tables as they were until autovacuum next looks at them,
      * which on a server with the default settings can be a minute of slow receipts.
      */
