@@ -42,9 +42,6 @@ public final class Fixtures {
             blobs.put(sha256, bytes);
         }
 
-        @Override
-        public void flush() {}
-
         public String text(String sha256) {
             return new String(blobs.get(sha256), StandardCharsets.UTF_8);
         }

@@ -21,7 +21,4 @@ final class ListSink implements EventSink {
     public void blob(String sha256, String mediaType, byte[] bytes) {
         blobs.put(sha256, bytes);
     }
-
-    @Override
-    public void flush() {}
 }

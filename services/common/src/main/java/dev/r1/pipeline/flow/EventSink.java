@@ -8,7 +8,4 @@ public interface EventSink {
 
     /** Stores artifact bytes under their SHA-256, readable later through the ledger. */
     void blob(String sha256, String mediaType, byte[] bytes);
-
-    /** Blocks until everything sent so far is durably on Kafka. */
-    void flush();
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,9 +31,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A hand-off is claimed in one short transaction that writes a lease and commits the
  * hand-off's offset; the work runs in a bounded pool from the moment the hand-off is read (the
- * claim commits meanwhile, off the task's critical path), renewing the lease; when it is done
- * and its claim has committed, one more transaction writes the transition event, the next
- * hand-off and the lease's tombstone. Every instance also watches the leases of its
+ * claim commits meanwhile, off the task's critical path), renewing the lease, its records going
+ * out as it goes ({@link LingeringSink}); when it is done and its claim has committed, one more
+ * transaction writes the records not sent yet, the transition event, the next hand-off and the
+ * lease's tombstone. Every instance also watches the leases of its
  * consumer-group partitions and takes over any lease that expires and is not running here, its
  * own included: a crashed instance's tasks resume elsewhere (or in the same process after a
  * restart), and a task whose completion failed runs again here even when this is the only
@@ -43,6 +45,8 @@ import org.jboss.logging.Logger;
  */
 public final class PhaseWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PhaseWorker.class);
+    /** Short enough that a phase's progress shows while it works; see {@link LingeringSink}. */
+    private static final Duration SINK_LINGER = Duration.ofMillis(100);
 
     private final String name;
     private final Stage stage;
@@ -72,7 +76,7 @@ public final class PhaseWorker implements AutoCloseable {
         this.owner = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.workers = Executors.newFixedThreadPool(config.workers(), daemon(name + "-worker"));
         this.lane = Executors.newSingleThreadExecutor(daemon(name + "-tx"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-leases"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
         long period = Math.max(100, leaseTtl.toMillis() / 3);
         timer.scheduleAtFixedRate(this::tendLeases, period, period, TimeUnit.MILLISECONDS);
     }
@@ -161,7 +165,7 @@ public final class PhaseWorker implements AutoCloseable {
 
     private void run(Lease lease, CompletableFuture<Void> claimed) {
         Handoff handoff = lease.handoff();
-        KafkaSink sink = new KafkaSink();
+        LingeringSink sink = sink();
         try {
             boolean deterministic = handoff.taskSpec().deterministic();
             TaskTrace trace = new TaskTrace(handoff.task(), Phase.valueOf(stage.name()),
@@ -175,14 +179,14 @@ public final class PhaseWorker implements AutoCloseable {
                 outcome = failedBy(e, trace);
             }
             Duration work = Duration.ofNanos(System.nanoTime() - started);
-            sink.flush();
+            List<Message<byte[]>> unsent = sink.drain();
             try {
                 claimed.join();
             } catch (CompletionException e) {
                 LOG.warnf("%s: the claim of task %s failed, so its work is dropped; the hand-off will be read again", name, handoff.task());
                 return;
             }
-            complete(lease, outcome, work);
+            complete(lease, outcome, work, unsent);
         } catch (RuntimeException e) {
             // The lease stays; when it expires, this or another instance runs the phase again.
             LOG.errorf(e, "%s: could not finish task %s; it resumes when its lease expires", name, handoff.task());
@@ -191,12 +195,14 @@ public final class PhaseWorker implements AutoCloseable {
         }
     }
 
-    private void complete(Lease lease, PhaseOutcome outcome, Duration work) {
+    /** Ends the phase in one transaction: its unsent records, then the transition or the park, and the lease's release. */
+    private void complete(Lease lease, PhaseOutcome outcome, Duration work, List<Message<byte[]>> unsent) {
         if (outcome.isParked()) {
             Parked p = outcome.parked();
             CompletableFuture.runAsync(() -> {
                 running.remove(lease.key());
                 tx.withTransactionAndAwait(em -> {
+                    unsent.forEach(em::send);
                     em.send(Records.park(p));
                     em.send(Records.release(lease));
                     return Uni.createFrom().voidItem();
@@ -209,6 +215,7 @@ public final class PhaseWorker implements AutoCloseable {
         CompletableFuture.runAsync(() -> {
             running.remove(lease.key());
             tx.withTransactionAndAwait(em -> {
+                unsent.forEach(em::send);
                 em.send(Records.transition(outcome.transition(), work));
                 if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
                 em.send(Records.release(lease));
@@ -227,11 +234,12 @@ public final class PhaseWorker implements AutoCloseable {
      */
     public CompletableFuture<Event> resume(Parked parked, boolean approve, String operator, String reason, List<String> approvalKeys) {
         return CompletableFuture.supplyAsync(() -> {
-            KafkaSink sink = new KafkaSink();
+            LingeringSink sink = sink();
             TaskTrace trace = dev.r1.pipeline.gating.GateStep.resumeTrace(parked, sink);
             PhaseOutcome outcome = decided(parked, trace, approve, operator, reason);
-            sink.flush();
+            List<Message<byte[]>> unsent = sink.drain();
             CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
+                unsent.forEach(em::send);
                 em.send(Records.event(outcome.transition()));
                 if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
                 em.send(Records.unpark(parked));
@@ -301,31 +309,8 @@ public final class PhaseWorker implements AutoCloseable {
         }
     }
 
-    /**
-     * Sends events and blobs as they are recorded, and waits for all of them before the phase's
-     * transaction. Sending the unacknowledged ones again inside the transaction would save that
-     * wait, but compaction keeps the last record of a key: once the first copy is compacted away,
-     * a late one behind the transition would put an event after its effect, and a rebuild would
-     * refuse the transition.
-     */
-    private final class KafkaSink implements EventSink {
-        private final List<CompletableFuture<Void>> pending = new ArrayList<>();
-
-        @Override
-        public void event(Event event) {
-            pending.add(out.sendMessage(Records.event(event)).subscribeAsCompletionStage());
-        }
-
-        @Override
-        public void blob(String sha256, String mediaType, byte[] bytes) {
-            pending.add(out.sendMessage(Records.blob(sha256, mediaType, bytes)).subscribeAsCompletionStage());
-        }
-
-        @Override
-        public void flush() {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-            pending.clear();
-        }
+    private LingeringSink sink() {
+        return new LingeringSink(r -> out.sendMessage(r).subscribeAsCompletionStage(), timer, SINK_LINGER);
     }
 
     /** The task fails because its phase threw: the exception on record as an artifact, then FAILED. */
