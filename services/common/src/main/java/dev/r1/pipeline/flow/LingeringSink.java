@@ -20,7 +20,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * on the task's critical path, and the records of a short phase travel in one transaction.
  *
  * <p>No record is written twice: compaction keeps the last record of a key, so once a first copy
- * were compacted away, a second one behind the transition would put an event after its effect,
+ * is compacted away, a second one behind the transition would put an event after its effect,
  * and a rebuild would refuse the transition.
  */
 public final class LingeringSink implements EventSink {

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,16 @@ class LingeringSinkTest {
         sink.event(events.get(0));
         sink.event(events.get(1));
         awaitSent(2);
+        // Holds the timer, so the third record's send cannot run before the drain however slow
+        // the drain is to start.
+        CountDownLatch timerFree = new CountDownLatch(1);
+        timer.execute(() -> {
+            try {
+                timerFree.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         sink.event(events.get(2));
 
         CompletableFuture<List<Message<byte[]>>> drained = CompletableFuture.supplyAsync(sink::drain);
@@ -67,6 +78,7 @@ class LingeringSinkTest {
         acks.forEach(a -> a.complete(null));
 
         List<Message<byte[]>> unsent = drained.get(10, TimeUnit.SECONDS);
+        timerFree.countDown();
         assertThat(sent).extracting(LingeringSinkTest::key)
                 .containsExactly(key(Records.event(events.get(0))), key(Records.event(events.get(1))));
         assertThat(unsent).extracting(LingeringSinkTest::key).containsExactly(key(Records.event(events.get(2))));
