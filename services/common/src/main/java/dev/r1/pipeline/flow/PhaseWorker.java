@@ -84,10 +84,6 @@ public final class PhaseWorker implements AutoCloseable {
     /** What a phase worker needs to know about its service. */
     public record Config(String name, Stage stage, int workers, Duration leaseTtl) {}
 
-    public String owner() {
-        return owner;
-    }
-
     /** Claims one hand-off: poison goes to the DLQ, anything else becomes a lease and runs in the pool. */
     public Uni<Void> claim(KafkaRecord<String, byte[]> record) {
         IncomingKafkaRecordMetadata<?, ?> meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
