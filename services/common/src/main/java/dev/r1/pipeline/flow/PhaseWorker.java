@@ -9,6 +9,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -195,31 +197,36 @@ public final class PhaseWorker implements AutoCloseable {
     private void complete(Lease lease, PhaseOutcome outcome, Duration work, List<Message<byte[]>> unsent) {
         if (outcome.isParked()) {
             Parked p = outcome.parked();
-            CompletableFuture.runAsync(() -> {
-                running.remove(lease.key());
-                tx.withTransactionAndAwait(em -> {
-                    unsent.forEach(em::send);
-                    em.send(Records.park(p));
-                    em.send(Records.release(lease));
-                    return Uni.createFrom().voidItem();
-                });
-            }, lane).join();
+            close(unsent, lease, em -> {
+                em.send(Records.park(p));
+                em.send(Records.release(lease));
+            });
             LOG.infof("%s: task %s parked: gates %s escalated; waiting for an operator", name, lease.task(),
                     p.gates().stream().map(Parked.Escalation::gate).toList());
             return;
         }
+        close(unsent, lease, em -> {
+            em.send(Records.transition(outcome.transition(), work));
+            if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
+            em.send(Records.release(lease));
+        });
+        LOG.infof("%s: task %s %s", name, lease.task(), outcome.transition().label());
+    }
+
+    /**
+     * Ends a run in one transaction on the lane: the records its sink did not send, then those
+     * {@code closing} writes. The run's lease, if it has one, leaves {@link #running} on the lane
+     * first, so no renewal of it can land after its release.
+     */
+    private void close(List<Message<byte[]>> unsent, Lease lease, Consumer<TransactionalEmitter<byte[]>> closing) {
         CompletableFuture.runAsync(() -> {
-            running.remove(lease.key());
+            if (lease != null) running.remove(lease.key());
             tx.withTransactionAndAwait(em -> {
                 unsent.forEach(em::send);
-                em.send(Records.transition(outcome.transition(), work));
-                if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
-                em.send(Records.release(lease));
+                closing.accept(em);
                 return Uni.createFrom().voidItem();
             });
         }, lane).join();
-        Event t = outcome.transition();
-        LOG.infof("%s: task %s %s", name, lease.task(), t.label());
     }
 
     /**
@@ -234,14 +241,12 @@ public final class PhaseWorker implements AutoCloseable {
             TaskTrace trace = dev.r1.pipeline.gating.GateStep.resumeTrace(parked, sink);
             PhaseOutcome outcome = decided(parked, trace, approve, operator, reason);
             List<Message<byte[]>> unsent = sink.drain();
-            CompletableFuture.runAsync(() -> tx.withTransactionAndAwait(em -> {
-                unsent.forEach(em::send);
+            close(unsent, null, em -> {
                 em.send(Records.event(outcome.transition()));
                 if (outcome.next() != null) em.send(Records.handoff(outcome.nextTopic(), outcome.next()));
                 em.send(Records.unpark(parked));
                 for (String k : approvalKeys) em.send(Records.control(k, null));
-                return Uni.createFrom().voidItem();
-            }), lane).join();
+            });
             LOG.infof("%s: task %s resumed by %s: %s", name, parked.task(), operator, outcome.transition().label());
             return outcome.transition();
         }, workers);
